@@ -1,0 +1,82 @@
+package io.puerta.runtime.backend;
+
+import io.puerta.spi.backend.Backend;
+import io.puerta.spi.backend.BackendHealth;
+import io.puerta.spi.backend.BackendRole;
+
+/**
+ * A backend server and Puerta's connections to it. Requests of many clients are pipelined over a few long-lived
+ * connections; the routing stage picks one per request in turn.
+ */
+public final class BackendNode implements Backend {
+
+    private final String name;
+    private final String host;
+    private final int port;
+    private final int weight;
+    private final BackendRole role;
+    private final BackendConnection[] connections;
+    private volatile BackendHealth health = BackendHealth.UNKNOWN;
+    private int next; // routing stage only
+
+    BackendNode(String name, String host, int port, int weight, BackendRole role, BackendConnection[] connections) {
+        this.name = name;
+        this.host = host;
+        this.port = port;
+        this.weight = weight;
+        this.role = role;
+        this.connections = connections;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String host() {
+        return host;
+    }
+
+    @Override
+    public int port() {
+        return port;
+    }
+
+    @Override
+    public int weight() {
+        return weight;
+    }
+
+    @Override
+    public BackendRole role() {
+        return role;
+    }
+
+    @Override
+    public BackendHealth health() {
+        return health;
+    }
+
+    public void health(BackendHealth health) {
+        this.health = health;
+    }
+
+    /** The connection for the next request. Called by the routing stage only. */
+    public BackendConnection nextConnection() {
+        BackendConnection connection = connections[next];
+        next = next + 1 == connections.length ? 0 : next + 1;
+        return connection;
+    }
+
+    void close() {
+        for (BackendConnection connection : connections) {
+            connection.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name.equals(address()) ? name : name + " (" + address() + ")";
+    }
+}

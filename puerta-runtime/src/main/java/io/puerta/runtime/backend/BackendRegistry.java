@@ -1,0 +1,71 @@
+package io.puerta.runtime.backend;
+
+import io.puerta.runtime.config.BackendSpec;
+import io.puerta.runtime.config.Settings;
+import io.puerta.spi.backend.Backend;
+import io.puerta.spi.backend.BackendRole;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/** Every backend Puerta knows, by address: the configured ones and those routers discover at run time. */
+public final class BackendRegistry implements AutoCloseable {
+
+    private final ConcurrentMap<String, BackendNode> byAddress = new ConcurrentHashMap<>();
+    private final List<BackendNode> configured = new ArrayList<>();
+    private final BackendConnector connector;
+    private final Settings.BackendOptions options;
+
+    public BackendRegistry(List<BackendSpec> specs, BackendConnector connector, Settings.BackendOptions options) {
+        this.connector = connector;
+        this.options = options;
+        for (BackendSpec spec : specs) {
+            BackendNode node = byAddress.computeIfAbsent(
+                    spec.address(), a -> create(spec.name(), spec.host(), spec.port(), spec.weight(), spec.role()));
+            configured.add(node);
+        }
+    }
+
+    public List<Backend> configured() {
+        return List.copyOf(configured);
+    }
+
+    public List<BackendNode> configuredNodes() {
+        return List.copyOf(configured);
+    }
+
+    public Collection<BackendNode> all() {
+        return List.copyOf(byAddress.values());
+    }
+
+    /** The backend at {@code host:port}, created (not yet connected) on first use. */
+    public BackendNode backend(String host, int port) {
+        return byAddress.computeIfAbsent(
+                host + ":" + port, a -> create(a, host, port, 1, BackendRole.STANDALONE));
+    }
+
+    /** The runtime's node for a backend a router named (routers may hand back their own {@link Backend} objects). */
+    public BackendNode resolve(Backend backend) {
+        if (backend instanceof BackendNode node) {
+            return node;
+        }
+        return backend(backend.host(), backend.port());
+    }
+
+    private BackendNode create(String name, String host, int port, int weight, BackendRole role) {
+        BackendConnection[] connections = new BackendConnection[options.connectionsPerBackend()];
+        for (int i = 0; i < connections.length; i++) {
+            connections[i] = connector.connection(host, port);
+        }
+        return new BackendNode(name, host, port, weight, role, connections);
+    }
+
+    @Override
+    public void close() {
+        for (BackendNode node : byAddress.values()) {
+            node.close();
+        }
+    }
+}

@@ -1,0 +1,178 @@
+package io.puerta.runtime.cli;
+
+import io.puerta.runtime.config.ConfigLoader;
+import io.puerta.runtime.config.ConfigProblems;
+import io.puerta.runtime.plugin.LoadedPlugins;
+import io.puerta.runtime.plugin.PluginDescriptor;
+import io.puerta.runtime.plugin.PluginLoadException;
+import io.puerta.runtime.plugin.PluginLoader;
+import io.puerta.runtime.plugin.Registered;
+import io.puerta.runtime.server.Configuration;
+import io.puerta.runtime.server.PuertaServer;
+import io.puerta.spi.SpiVersion;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code bin/puerta}: run the proxy, check a configuration, or list plugins. Exit codes: 0 success, 1 invalid
+ * configuration or plugins, 2 wrong usage.
+ */
+public final class Main {
+
+    static final String USAGE = """
+            Usage: puerta [run] --config FILE      run the proxy
+                   puerta check-config --config FILE
+                                                  validate a configuration (and the plugins it selects)
+                   puerta plugins [--config FILE]  list plugins and their factories
+                   puerta --help | --version
+
+            Settings may also come from -Dpuerta.<path>=<value> (in JAVA_OPTS) and from the environment
+            variables that the configuration names (see conf/puerta.conf).""";
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    Main(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    public static void main(String[] args) {
+        int code = new Main(System.out, System.err).run(args);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    /** Runs a command; returns the exit code. {@code run} returns only when the proxy has stopped. */
+    int run(String[] args) {
+        List<String> rest = new ArrayList<>(List.of(args));
+        String command = "run";
+        if (!rest.isEmpty() && !rest.get(0).startsWith("-")) {
+            command = rest.remove(0);
+        }
+        Optional<Path> config = Optional.empty();
+        for (int i = 0; i < rest.size(); i++) {
+            String arg = rest.get(i);
+            switch (arg) {
+                case "-h", "--help" -> {
+                    out.println(USAGE);
+                    return 0;
+                }
+                case "--version" -> {
+                    out.println("puerta " + version() + " (SPI " + SpiVersion.major() + ")");
+                    return 0;
+                }
+                case "-c", "--config" -> {
+                    if (i + 1 >= rest.size()) {
+                        return usage("--config needs a file");
+                    }
+                    config = Optional.of(Path.of(rest.get(++i)));
+                }
+                default -> {
+                    return usage("unknown argument: " + arg);
+                }
+            }
+        }
+        try {
+            return switch (command) {
+                case "run" -> config.isEmpty() ? usage("run needs --config FILE") : serve(config);
+                case "check-config" -> config.isEmpty() ? usage("check-config needs --config FILE") : check(config);
+                case "plugins" -> plugins(config);
+                case "help" -> {
+                    out.println(USAGE);
+                    yield 0;
+                }
+                default -> usage("unknown command: " + command);
+            };
+        } catch (ConfigProblems | PluginLoadException e) {
+            err.println(e.getMessage());
+            return 1;
+        }
+    }
+
+    private int serve(Optional<Path> config) {
+        Configuration configuration = Configuration.load(ConfigLoader.forFile(config), home());
+        PuertaServer server;
+        try {
+            server = PuertaServer.start(configuration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        } catch (ConfigProblems e) {
+            throw e;
+        } catch (RuntimeException e) {
+            err.println("cannot start Puerta: " + e.getMessage());
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "puerta-shutdown"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    private int check(Optional<Path> config) {
+        Configuration configuration = Configuration.load(ConfigLoader.forFile(config), home());
+        PuertaServer.checkPlugins(configuration);
+        out.println(config.get() + ": OK (router '" + configuration.settings().router() + "', "
+                + configuration.settings().backends().size() + " backend(s), plugins from "
+                + configuration.settings().pluginsDir() + ")");
+        return 0;
+    }
+
+    private int plugins(Optional<Path> config) {
+        ConfigLoader loader = ConfigLoader.forFile(config);
+        var problems = new io.puerta.runtime.config.ProblemCollector();
+        Path dir = new io.puerta.runtime.config.SettingsReader(loader.withoutPlugins(), problems)
+                .read(home())
+                .pluginsDir();
+        LoadedPlugins plugins = new PluginLoader().load(dir);
+        out.println("plugins directory: " + dir);
+        for (PluginDescriptor plugin : plugins.plugins()) {
+            out.println();
+            out.println(plugin.name() + "  (" + plugin.location() + ")");
+            print("router", plugins.routers(), plugin);
+            print("client-identifier", plugins.clientIdentifiers(), plugin);
+            print("health-checker", plugins.healthCheckers(), plugin);
+        }
+        return 0;
+    }
+
+    private <T> void print(String kind, Map<String, Registered<T>> factories, PluginDescriptor plugin) {
+        for (Registered<T> registered : factories.values()) {
+            if (registered.plugin() == plugin) {
+                String protocol = registered.factory() instanceof io.puerta.spi.routing.RouterFactory router
+                        ? "  [" + router.protocol().name().toLowerCase(java.util.Locale.ROOT) + "]"
+                        : "";
+                out.println("  " + kind + ": " + registered.name() + protocol);
+            }
+        }
+    }
+
+    private int usage(String problem) {
+        err.println("puerta: " + problem);
+        err.println(USAGE);
+        return 2;
+    }
+
+    private static Optional<Path> home() {
+        return Optional.ofNullable(System.getProperty("puerta.home")).map(Path::of);
+    }
+
+    private static String version() {
+        String version = Main.class.getPackage().getImplementationVersion();
+        return version == null ? "development" : version;
+    }
+}

@@ -1,0 +1,62 @@
+package io.puerta.runtime.config;
+
+import com.typesafe.config.Config;
+import io.puerta.spi.request.Protocol;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The runtime's settings: an immutable snapshot read from the effective configuration. A reload builds a new
+ * snapshot; nothing here changes in place.
+ */
+public record Settings(
+        Protocol protocol,
+        Listen listen,
+        String router,
+        String clientIdentifier,
+        HealthCheck healthCheck,
+        List<BackendSpec> backends,
+        BackendOptions backend,
+        Pipeline pipeline,
+        Netty netty,
+        Limits limits,
+        Path pluginsDir,
+        Duration shutdownTimeout,
+        Config config) {
+
+    public Settings {
+        backends = List.copyOf(backends);
+    }
+
+    /** Where clients connect. */
+    public record Listen(String host, int port, int backlog) {}
+
+    /** Backend health checking; {@code checker} is empty when disabled. */
+    public record HealthCheck(String checker, Duration interval, Duration timeout, int rise, int fall, int threads) {}
+
+    /** Connections to backends. */
+    public record BackendOptions(
+            int connectionsPerBackend,
+            Duration connectTimeout,
+            Duration requestTimeout,
+            Duration reconnectBackoff,
+            int maxQueuedWhileConnecting) {}
+
+    /** The request ring. */
+    public record Pipeline(int ringSize, WaitStrategyName waitStrategy, int maxBatch) {}
+
+    /** Netty thread counts and transport. */
+    public record Netty(int ioThreads, int backendThreads, boolean nativeTransport) {}
+
+    /** Protocol and per-client limits. */
+    public record Limits(
+            int maxArrayLength,
+            int maxBulkBytes,
+            int maxInlineBytes,
+            int maxRequestBytes,
+            int maxMongoMessageBytes,
+            int pauseReadingAt,
+            int maxPendingPerClient,
+            int clientOutputBufferBytes) {}
+}

@@ -1,0 +1,225 @@
+package io.puerta.runtime.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigObject;
+import io.puerta.spi.backend.BackendRole;
+import io.puerta.spi.request.Protocol;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/** Reads {@link Settings} from the effective configuration, recording every problem instead of stopping at one. */
+public final class SettingsReader {
+
+    private final Config config;
+    private final ProblemCollector problems;
+
+    public SettingsReader(Config config, ProblemCollector problems) {
+        this.config = config;
+        this.problems = problems;
+    }
+
+    public Settings read(Optional<Path> home) {
+        Protocol protocol = readProtocol();
+        Settings.Listen listen = new Settings.Listen(
+                string("puerta.listen.host"), port("puerta.listen.port"), positive("puerta.listen.backlog"));
+        Settings.HealthCheck healthCheck = new Settings.HealthCheck(
+                string("puerta.health-check.checker"),
+                positiveDuration("puerta.health-check.interval"),
+                positiveDuration("puerta.health-check.timeout"),
+                positive("puerta.health-check.rise"),
+                positive("puerta.health-check.fall"),
+                positive("puerta.health-check.threads"));
+        Settings.BackendOptions backend = new Settings.BackendOptions(
+                positive("puerta.backend.connections-per-backend"),
+                positiveDuration("puerta.backend.connect-timeout"),
+                positiveDuration("puerta.backend.request-timeout"),
+                positiveDuration("puerta.backend.reconnect-backoff"),
+                positive("puerta.backend.max-queued-while-connecting"));
+        Settings.Pipeline pipeline = new Settings.Pipeline(
+                ringSize(), waitStrategy(), positive("puerta.pipeline.max-batch"));
+        Settings.Netty netty = new Settings.Netty(
+                nonNegative("puerta.netty.io-threads"),
+                nonNegative("puerta.netty.backend-threads"),
+                problems.read(() -> config.getBoolean("puerta.netty.native-transport"), false));
+        Settings.Limits limits = new Settings.Limits(
+                positive("puerta.limits.max-array-length"),
+                bytes("puerta.limits.max-bulk-bytes"),
+                bytes("puerta.limits.max-inline-bytes"),
+                bytes("puerta.limits.max-request-bytes"),
+                bytes("puerta.limits.max-mongo-message-bytes"),
+                positive("puerta.limits.pause-reading-at"),
+                positive("puerta.limits.max-pending-per-client"),
+                bytes("puerta.limits.client-output-buffer-bytes"));
+        if (limits.pauseReadingAt() > limits.maxPendingPerClient()) {
+            problems.add("puerta.limits.pause-reading-at: must not exceed puerta.limits.max-pending-per-client ("
+                    + limits.pauseReadingAt() + " > " + limits.maxPendingPerClient() + ")");
+        }
+        return new Settings(
+                protocol,
+                listen,
+                string("puerta.router"),
+                string("puerta.client-identifier"),
+                healthCheck,
+                backends(),
+                backend,
+                pipeline,
+                netty,
+                limits,
+                pluginsDir(home),
+                positiveDuration("puerta.shutdown-timeout"),
+                config);
+    }
+
+    private Protocol readProtocol() {
+        String name = string("puerta.protocol");
+        return switch (name) {
+            case "resp" -> Protocol.RESP;
+            case "mongo" -> Protocol.MONGO;
+            default -> {
+                problems.add("puerta.protocol: expected one of resp, mongo but got '" + name + "'");
+                yield Protocol.RESP;
+            }
+        };
+    }
+
+    private List<BackendSpec> backends() {
+        List<? extends ConfigObject> entries = problems.read(() -> config.getObjectList("puerta.backends"), List.of());
+        List<BackendSpec> specs = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            String path = "puerta.backends[" + i + "]";
+            Config entry = entries.get(i).toConfig();
+            try {
+                specs.add(backend(path, entry));
+            } catch (ConfigException e) {
+                problems.add(path + ": " + ProblemCollector.describe(e));
+            } catch (IllegalArgumentException e) {
+                problems.add(path + ": " + e.getMessage());
+            }
+        }
+        return specs;
+    }
+
+    private static BackendSpec backend(String path, Config entry) {
+        for (String key : entry.root().keySet()) {
+            if (!List.of("address", "name", "weight", "role").contains(key)) {
+                throw new IllegalArgumentException(
+                        "unknown key '" + key + "' (expected: address, name, weight, role)");
+            }
+        }
+        String address = entry.getString("address");
+        int colon = address.lastIndexOf(':');
+        if (colon <= 0 || colon == address.length() - 1) {
+            throw new IllegalArgumentException("address: expected host:port but got '" + address + "'");
+        }
+        String host = address.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        int port;
+        try {
+            port = Integer.parseInt(address.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("address: port is not a number in '" + address + "'");
+        }
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("address: port " + port + " (expected: 1..65535)");
+        }
+        int weight = entry.hasPath("weight") ? entry.getInt("weight") : 1;
+        if (weight < 1) {
+            throw new IllegalArgumentException("weight: " + weight + " (expected: >= 1)");
+        }
+        String name = entry.hasPath("name") ? entry.getString("name") : host + ":" + port;
+        BackendRole role = BackendRole.STANDALONE;
+        if (entry.hasPath("role")) {
+            String roleName = entry.getString("role");
+            try {
+                role = BackendRole.valueOf(roleName.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("role: expected one of standalone, master, replica, mongos but got '"
+                        + roleName + "'");
+            }
+        }
+        return new BackendSpec(name, host, port, weight, role);
+    }
+
+    private int ringSize() {
+        int size = positive("puerta.pipeline.ring-size");
+        if (Integer.bitCount(size) != 1) {
+            problems.add("puerta.pipeline.ring-size: " + size + " (expected: a power of two)");
+            return 1024;
+        }
+        return size;
+    }
+
+    private WaitStrategyName waitStrategy() {
+        String name = string("puerta.pipeline.wait-strategy");
+        Optional<WaitStrategyName> strategy = WaitStrategyName.fromConfigName(name);
+        if (strategy.isEmpty()) {
+            problems.add("puerta.pipeline.wait-strategy: expected one of " + WaitStrategyName.choices()
+                    + " but got '" + name + "'");
+            return WaitStrategyName.TIMEOUT_BLOCKING;
+        }
+        return strategy.get();
+    }
+
+    private Path pluginsDir(Optional<Path> home) {
+        Path dir = Path.of(string("puerta.plugins.dir"));
+        if (dir.isAbsolute() || home.isEmpty()) {
+            return dir.toAbsolutePath().normalize();
+        }
+        return home.get().resolve(dir).toAbsolutePath().normalize();
+    }
+
+    private String string(String path) {
+        return problems.read(() -> config.getString(path), "");
+    }
+
+    private int port(String path) {
+        int port = problems.read(() -> config.getInt(path), 1);
+        if (port < 0 || port > 65535) {
+            problems.add(path + ": " + port + " (expected: 0..65535, 0 picks a free port)");
+        }
+        return port;
+    }
+
+    private int positive(String path) {
+        int value = problems.read(() -> config.getInt(path), 1);
+        if (value < 1) {
+            problems.add(path + ": " + value + " (expected: >= 1)");
+            return 1;
+        }
+        return value;
+    }
+
+    private int nonNegative(String path) {
+        int value = problems.read(() -> config.getInt(path), 0);
+        if (value < 0) {
+            problems.add(path + ": " + value + " (expected: >= 0)");
+            return 0;
+        }
+        return value;
+    }
+
+    private int bytes(String path) {
+        long value = problems.read(() -> config.getBytes(path), 1L);
+        if (value < 1 || value > Integer.MAX_VALUE - 1024) {
+            problems.add(path + ": " + value + " bytes (expected: 1 .. " + (Integer.MAX_VALUE - 1024) + ")");
+            return 1;
+        }
+        return (int) value;
+    }
+
+    private Duration positiveDuration(String path) {
+        Duration value = problems.read(() -> config.getDuration(path), Duration.ofSeconds(1));
+        if (value.isNegative() || value.isZero()) {
+            problems.add(path + ": " + value + " (expected: a positive duration such as 500ms or 2s)");
+            return Duration.ofSeconds(1);
+        }
+        return value;
+    }
+}

@@ -1,0 +1,284 @@
+package io.puerta.runtime.net;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import io.puerta.runtime.config.Settings;
+import io.puerta.runtime.pipeline.PendingReply;
+import io.puerta.runtime.pipeline.RequestRing;
+import io.puerta.runtime.pipeline.RuntimeMetrics;
+import io.puerta.runtime.protocol.resp.RespProtocolError;
+import io.puerta.runtime.protocol.resp.RespRequest;
+import io.puerta.spi.request.ClientInfo;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection: publishes its decoded requests to the ring and writes replies back in request order.
+ *
+ * <p>Every request takes a {@link PendingReply} at the tail of {@link #pending} when it is read; replies complete
+ * in any order, on any thread, and are written from the head only, on this channel's event loop. Reading stops
+ * (autoRead off) while the ring is full, while too many replies are outstanding, or while the client does not
+ * read what it is sent; beyond the hard limit the client gets an error and is disconnected. Nothing here blocks.
+ */
+public final class ClientConnection extends ChannelInboundHandlerAdapter
+        implements ClientInfo, PendingReply.ReplyListener {
+
+    private static final Logger log = LoggerFactory.getLogger(ClientConnection.class);
+    private static final AtomicLong IDS = new AtomicLong();
+    private static final long RING_RETRY_MICROS = 200;
+
+    private final long id = IDS.incrementAndGet();
+    private final Channel channel;
+    private final RequestRing ring;
+    private final Settings.Limits limits;
+    private final RuntimeMetrics metrics;
+    private final String remoteHost;
+    private final int remotePort;
+
+    // event loop only
+    private final ArrayDeque<PendingReply> pending = new ArrayDeque<>();
+    private final ArrayDeque<Backlogged> backlog = new ArrayDeque<>();
+    private boolean closing;
+    private boolean retryScheduled;
+
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final Runnable drainTask = this::drain;
+    private volatile int outstanding; // pending.size(), for the shutdown drain
+
+    public ClientConnection(Channel channel, RequestRing ring, Settings.Limits limits, RuntimeMetrics metrics) {
+        this.channel = channel;
+        this.ring = ring;
+        this.limits = limits;
+        this.metrics = metrics;
+        if (channel.remoteAddress() instanceof InetSocketAddress remote) {
+            this.remoteHost = remote.getAddress() == null ? remote.getHostString() : remote.getAddress().getHostAddress();
+            this.remotePort = remote.getPort();
+        } else {
+            this.remoteHost = String.valueOf(channel.remoteAddress());
+            this.remotePort = 0;
+        }
+    }
+
+    @Override
+    public long connectionId() {
+        return id;
+    }
+
+    @Override
+    public String remoteHost() {
+        return remoteHost;
+    }
+
+    @Override
+    public int remotePort() {
+        return remotePort;
+    }
+
+    /** Requests read from this client whose replies have not been written yet. */
+    public int outstanding() {
+        return outstanding;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        metrics.clientConnections().inc();
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (closing) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof RespRequest request) {
+            accept(request);
+        } else if (msg instanceof RespProtocolError error) {
+            metrics.protocolErrors().inc();
+            log.debug("client {}:{} sent a malformed request: {}", remoteHost, remotePort, error.message());
+            answerAndClose(error.message());
+        } else {
+            ReferenceCountUtil.release(msg);
+            throw new IllegalStateException("unexpected message " + msg.getClass().getName());
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        updateAutoRead();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        updateAutoRead();
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closing = true;
+        metrics.clientConnections().dec();
+        Backlogged unpublished;
+        while ((unpublished = backlog.poll()) != null) {
+            unpublished.request().release();
+            pending.remove(unpublished.reply());
+        }
+        releaseCompleted();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof IOException) {
+            log.debug("client {}:{} connection failed: {}", remoteHost, remotePort, cause.getMessage());
+        } else {
+            log.warn("client {}:{} connection failed", remoteHost, remotePort, cause);
+        }
+        ctx.close();
+    }
+
+    /** Stops taking requests (shutdown); replies to those already taken are still written. */
+    public void stopReading() {
+        channel.eventLoop().execute(() -> {
+            closing = true;
+            channel.config().setAutoRead(false);
+            if (pending.isEmpty()) {
+                channel.close();
+            }
+        });
+    }
+
+    private void accept(RespRequest request) {
+        if (pending.size() >= limits.maxPendingPerClient()) {
+            request.release();
+            metrics.overflows().inc();
+            answerAndClose(String.format(
+                    "too many requests waiting for replies: %d (expected: <= %d); read replies before sending more",
+                    pending.size(), limits.maxPendingPerClient()));
+            return;
+        }
+        metrics.requests().mark();
+        PendingReply reply = new PendingReply(this, false);
+        pending.add(reply);
+        outstanding = pending.size();
+        if (backlog.isEmpty() && ring.tryPublish(request, reply)) {
+            return;
+        }
+        // The ring is full: keep the request, stop reading, and try again shortly without blocking the loop.
+        backlog.add(new Backlogged(request, reply));
+        scheduleRetry();
+    }
+
+    private void answerAndClose(String message) {
+        closing = true;
+        channel.config().setAutoRead(false);
+        PendingReply reply = new PendingReply(this, true);
+        pending.add(reply);
+        outstanding = pending.size();
+        reply.fail(message);
+    }
+
+    @Override
+    public void replyReady() {
+        if (drainScheduled.compareAndSet(false, true)) {
+            channel.eventLoop().execute(drainTask);
+        }
+    }
+
+    /** Writes every reply that is ready, from the head, in request order, with one flush. */
+    private void drain() {
+        drainScheduled.set(false);
+        if (!channel.isActive()) {
+            releaseCompleted();
+            return;
+        }
+        boolean wrote = false;
+        PendingReply head;
+        while ((head = pending.peek()) != null) {
+            ByteBuf reply = head.takeReply();
+            if (reply == null) {
+                break;
+            }
+            pending.poll();
+            if (head.closeAfter()) {
+                channel.writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE);
+                outstanding = pending.size();
+                return;
+            }
+            channel.write(reply, channel.voidPromise());
+            wrote = true;
+        }
+        outstanding = pending.size();
+        if (wrote) {
+            channel.flush();
+        }
+        if (closing && pending.isEmpty() && backlog.isEmpty()) {
+            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        updateAutoRead();
+    }
+
+    private void releaseCompleted() {
+        Iterator<PendingReply> it = pending.iterator();
+        while (it.hasNext()) {
+            PendingReply reply = it.next();
+            if (reply.isComplete()) {
+                ByteBuf bytes = reply.takeReply();
+                if (bytes != null) {
+                    bytes.release();
+                }
+                it.remove();
+            }
+        }
+        outstanding = pending.size();
+    }
+
+    private void scheduleRetry() {
+        updateAutoRead();
+        if (!retryScheduled) {
+            retryScheduled = true;
+            channel.eventLoop().schedule(this::retryBacklog, RING_RETRY_MICROS, TimeUnit.MICROSECONDS);
+        }
+    }
+
+    private void retryBacklog() {
+        retryScheduled = false;
+        if (!channel.isActive()) {
+            return; // channelInactive released the backlog
+        }
+        Backlogged next;
+        while ((next = backlog.peek()) != null) {
+            if (!ring.tryPublish(next.request(), next.reply())) {
+                scheduleRetry();
+                return;
+            }
+            backlog.poll();
+        }
+        updateAutoRead();
+    }
+
+    private void updateAutoRead() {
+        boolean read = !closing
+                && backlog.isEmpty()
+                && pending.size() < limits.pauseReadingAt()
+                && channel.isWritable();
+        if (channel.config().isAutoRead() != read) {
+            channel.config().setAutoRead(read);
+        }
+    }
+
+    private record Backlogged(RespRequest request, PendingReply reply) {}
+}

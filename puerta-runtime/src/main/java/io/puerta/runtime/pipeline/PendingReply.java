@@ -1,0 +1,60 @@
+package io.puerta.runtime.pipeline;
+
+import io.netty.buffer.ByteBuf;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
+
+/**
+ * The reply a client waits for, in its place in the client's reply order. Completed from any thread (a backend
+ * event loop, the routing stage); read and written to the client only on the client's event loop.
+ */
+public final class PendingReply extends ReplySlot {
+
+    private static final AtomicReferenceFieldUpdater<PendingReply, ByteBuf> REPLY =
+            AtomicReferenceFieldUpdater.newUpdater(PendingReply.class, ByteBuf.class, "reply");
+
+    private final ReplyListener listener;
+    private final boolean closeAfter;
+    private volatile ByteBuf reply;
+
+    public PendingReply(ReplyListener listener, boolean closeAfter) {
+        this.listener = listener;
+        this.closeAfter = closeAfter;
+    }
+
+    @Override
+    public void complete(ByteBuf replyBytes) {
+        if (!REPLY.compareAndSet(this, null, replyBytes)) {
+            replyBytes.release(); // completed already (a timeout raced a late reply): keep the first
+            return;
+        }
+        listener.replyReady();
+    }
+
+    /** The reply if complete, handed to the caller; null while still waiting. */
+    public ByteBuf takeReply() {
+        ByteBuf taken = reply;
+        if (taken != null) {
+            reply = Released.MARKER;
+        }
+        return taken == Released.MARKER ? null : taken;
+    }
+
+    public boolean isComplete() {
+        return reply != null;
+    }
+
+    /** Whether the client connection closes once this reply is written (it answers a protocol error). */
+    public boolean closeAfter() {
+        return closeAfter;
+    }
+
+    /** Told when a reply is ready to be written; called on the completing thread. */
+    public interface ReplyListener {
+        void replyReady();
+    }
+
+    // A non-null stand-in for "already taken", so a late second complete() is still refused.
+    private static final class Released {
+        static final ByteBuf MARKER = io.netty.buffer.Unpooled.unreleasableBuffer(io.netty.buffer.Unpooled.buffer(0));
+    }
+}

@@ -1,0 +1,117 @@
+package io.puerta.runtime.pipeline;
+
+import com.lmax.disruptor.BlockingWaitStrategy;
+import com.lmax.disruptor.BusySpinWaitStrategy;
+import com.lmax.disruptor.EventTranslatorTwoArg;
+import com.lmax.disruptor.ExceptionHandler;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.SleepingWaitStrategy;
+import com.lmax.disruptor.TimeoutBlockingWaitStrategy;
+import com.lmax.disruptor.WaitStrategy;
+import com.lmax.disruptor.YieldingWaitStrategy;
+import com.lmax.disruptor.dsl.Disruptor;
+import com.lmax.disruptor.dsl.ProducerType;
+import io.puerta.runtime.backend.BackendRegistry;
+import io.puerta.runtime.config.Settings;
+import io.puerta.runtime.config.WaitStrategyName;
+import io.puerta.runtime.protocol.resp.RespRequest;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import com.lmax.disruptor.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The request ring between the Netty I/O threads (many producers) and the routing stage (one consumer). Producers
+ * never wait: {@link #tryPublish} fails when the ring is full and the caller stops reading from that client.
+ */
+public final class RequestRing implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RequestRing.class);
+
+    // Static and non-capturing: the translator resets every field of the slot it fills.
+    private static final EventTranslatorTwoArg<RequestEvent, RespRequest, ReplySlot> TRANSLATOR =
+            (event, sequence, request, reply) -> event.set(request, reply);
+
+    private final Disruptor<RequestEvent> disruptor;
+    private final RingBuffer<RequestEvent> ring;
+
+    public RequestRing(Settings.Pipeline settings, RouterGuard router, BackendRegistry backends) {
+        ThreadFactory threads = runnable -> {
+            Thread thread = new Thread(runnable, "puerta-routing");
+            thread.setDaemon(true);
+            return thread;
+        };
+        disruptor = new Disruptor<>(
+                RequestEvent::new,
+                settings.ringSize(),
+                threads,
+                ProducerType.MULTI,
+                waitStrategy(settings.waitStrategy()));
+        disruptor.handleEventsWith(new RoutingStage(router, backends, settings.maxBatch()));
+        disruptor.setDefaultExceptionHandler(new KeepRouting());
+        ring = disruptor.start();
+    }
+
+    /** Publishes without waiting; false when the ring is full. */
+    public boolean tryPublish(RespRequest request, ReplySlot reply) {
+        return ring.tryPublishEvent(TRANSLATOR, request, reply);
+    }
+
+    public long remainingCapacity() {
+        return ring.remainingCapacity();
+    }
+
+    public int size() {
+        return ring.getBufferSize();
+    }
+
+    /** Waits for the published requests to be routed, then stops the routing thread. */
+    @Override
+    public void close() {
+        try {
+            disruptor.shutdown(5, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            log.warn("routing stage did not drain within 5 s; halting it");
+            disruptor.halt();
+        }
+    }
+
+    static WaitStrategy waitStrategy(WaitStrategyName name) {
+        return switch (name) {
+            case BLOCKING -> new BlockingWaitStrategy();
+            case TIMEOUT_BLOCKING -> new TimeoutBlockingWaitStrategy(1, TimeUnit.MILLISECONDS);
+            case SLEEPING -> new SleepingWaitStrategy();
+            case YIELDING -> new YieldingWaitStrategy();
+            case BUSY_SPIN -> new BusySpinWaitStrategy();
+        };
+    }
+
+    /**
+     * The routing stage catches plugin failures itself; anything reaching here is a runtime bug. Log it and keep
+     * the consumer alive: a dead routing thread would hang every client.
+     */
+    private static final class KeepRouting implements ExceptionHandler<RequestEvent> {
+        @Override
+        public void handleEventException(Throwable ex, long sequence, RequestEvent event) {
+            log.error("routing stage failed on event {}; continuing", sequence, ex);
+            if (event.reply != null) {
+                event.reply.fail("internal error while routing: " + ex);
+            }
+            if (event.request != null) {
+                event.request.release();
+            }
+            event.clear();
+        }
+
+        @Override
+        public void handleOnStartException(Throwable ex) {
+            log.error("routing stage failed to start", ex);
+        }
+
+        @Override
+        public void handleOnShutdownException(Throwable ex) {
+            log.error("routing stage failed to shut down", ex);
+        }
+    }
+}

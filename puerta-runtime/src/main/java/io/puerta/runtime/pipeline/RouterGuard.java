@@ -1,0 +1,83 @@
+package io.puerta.runtime.pipeline;
+
+import com.codahale.metrics.Counter;
+import io.puerta.runtime.plugin.PluginCalls;
+import io.puerta.runtime.plugin.Registered;
+import io.puerta.spi.request.Request;
+import io.puerta.spi.routing.RouteDecision;
+import io.puerta.spi.routing.Router;
+import io.puerta.spi.routing.RouterFactory;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Calls a plugin's router with the plugin's context class loader, and turns anything it throws into a failed
+ * request: a plugin bug costs one request, never the proxy. Each kind of failure is logged with its stack trace
+ * once, and counted every time.
+ */
+public final class RouterGuard {
+
+    private static final Logger log = LoggerFactory.getLogger(RouterGuard.class);
+
+    private final Router router;
+    private final String name;
+    private final ClassLoader pluginLoader;
+    private final Counter failures;
+    private final Set<String> loggedFailures = ConcurrentHashMap.newKeySet();
+
+    public RouterGuard(Router router, Registered<RouterFactory> origin, Counter failures) {
+        this.router = router;
+        this.name = origin.name();
+        this.pluginLoader = origin.plugin().classLoader();
+        this.failures = failures;
+    }
+
+    public RouteDecision route(Request request) {
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(pluginLoader);
+        try {
+            RouteDecision decision = router.route(request);
+            if (decision == null) {
+                return failed(new NullPointerException("router returned no decision"));
+            }
+            return decision;
+        } catch (Throwable t) {
+            return failed(t);
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
+
+    public void close() {
+        try {
+            PluginCalls.withContext(pluginLoader, () -> {
+                router.close();
+                return null;
+            });
+        } catch (Throwable t) {
+            log.warn("router '{}' failed to close", name, t);
+        }
+    }
+
+    private RouteDecision failed(Throwable t) {
+        if (t instanceof VirtualMachineError error && !(t instanceof StackOverflowError)) {
+            throw error;
+        }
+        failures.inc();
+        String kind = t.getClass().getName() + ":" + firstFrame(t);
+        if (loggedFailures.size() < 1000 && loggedFailures.add(kind)) {
+            log.error("router '{}' failed (logged once per kind of failure; see the router-failures metric)", name, t);
+        } else {
+            log.debug("router '{}' failed", name, t);
+        }
+        return RouteDecision.fail("router '" + name + "' failed: " + t);
+    }
+
+    private static String firstFrame(Throwable t) {
+        StackTraceElement[] trace = t.getStackTrace();
+        return trace.length == 0 ? "" : trace[0].toString();
+    }
+}

@@ -1,0 +1,94 @@
+package io.puerta.runtime.pipeline;
+
+import com.lmax.disruptor.EventHandler;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.puerta.runtime.backend.BackendConnection;
+import io.puerta.runtime.backend.BackendRegistry;
+import io.puerta.runtime.protocol.resp.RespRequest;
+import io.puerta.runtime.protocol.resp.RespWriter;
+import io.puerta.spi.routing.RouteDecision;
+import io.puerta.spi.routing.SplitPart;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Disruptor consumer: asks the router where each request goes and stages it on a backend connection. Staged
+ * requests are handed to the backends' event loops at the end of each batch (or every {@code max-batch} events),
+ * so that many clients' requests reach a backend with one write and one flush.
+ *
+ * <p>This is the single writer of all routing state: the router is only ever called from here.
+ */
+final class RoutingStage implements EventHandler<RequestEvent> {
+
+    private static final Logger log = LoggerFactory.getLogger(RoutingStage.class);
+
+    private final RouterGuard router;
+    private final BackendRegistry backends;
+    private final int maxBatch;
+    private final List<BackendConnection> dirty = new ArrayList<>();
+    private int sinceFlush;
+
+    RoutingStage(RouterGuard router, BackendRegistry backends, int maxBatch) {
+        this.router = router;
+        this.backends = backends;
+        this.maxBatch = maxBatch;
+    }
+
+    @Override
+    public void onEvent(RequestEvent event, long sequence, boolean endOfBatch) {
+        RespRequest request = event.request;
+        ReplySlot reply = event.reply;
+        try {
+            route(request, reply);
+        } catch (RuntimeException e) {
+            // A runtime bug, not a plugin's (the guard catches those): still, the client gets its answer.
+            log.error("routing failed for {}", request, e);
+            reply.fail("internal error while routing: " + e);
+        } finally {
+            request.release(); // no-op when the frame went to a backend
+            event.clear();
+        }
+        if (endOfBatch || ++sinceFlush >= maxBatch) {
+            flush();
+        }
+    }
+
+    private void route(RespRequest request, ReplySlot reply) {
+        RouteDecision decision = router.route(request);
+        if (decision instanceof RouteDecision.Forward forward) {
+            BackendConnection connection = backends.resolve(forward.backend()).nextConnection();
+            reply.stage(request.takeFrame());
+            stage(connection, reply);
+        } else if (decision instanceof RouteDecision.Split split) {
+            SplitMerge merge = new SplitMerge(reply, split.merge(), split.parts());
+            List<SplitPart> parts = split.parts();
+            for (int i = 0; i < parts.size(); i++) {
+                SplitPart part = parts.get(i);
+                ReplySlot partSlot = merge.partSlot(i);
+                partSlot.stage(RespWriter.array(ByteBufAllocator.DEFAULT, part.args()));
+                stage(backends.resolve(part.backend()).nextConnection(), partSlot);
+            }
+        } else if (decision instanceof RouteDecision.Respond respond) {
+            reply.complete(Unpooled.copiedBuffer(respond.reply()));
+        } else if (decision instanceof RouteDecision.Fail fail) {
+            reply.fail(fail.message());
+        }
+    }
+
+    private void stage(BackendConnection connection, ReplySlot slot) {
+        if (connection.stage(slot)) {
+            dirty.add(connection);
+        }
+    }
+
+    private void flush() {
+        sinceFlush = 0;
+        for (int i = 0; i < dirty.size(); i++) {
+            dirty.get(i).flush();
+        }
+        dirty.clear();
+    }
+}

@@ -1,0 +1,4 @@
+package io.puerta.runtime.plugin;
+
+/** A factory together with the plugin that provided it. */
+public record Registered<T>(String name, T factory, PluginDescriptor plugin) {}

@@ -1,0 +1,64 @@
+package io.puerta.runtime.protocol.mongo;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * One MongoDB wire message, header included, as a retained slice of the input. Owns {@link #bytes()} until
+ * {@link #release()}.
+ */
+public final class MongoFrame {
+
+    /** The standard header: messageLength, requestID, responseTo, opCode; four little-endian int32s. */
+    public static final int HEADER_BYTES = 16;
+
+    public static final int OP_REPLY = 1;
+    public static final int OP_QUERY = 2004;
+    public static final int OP_COMPRESSED = 2012;
+    public static final int OP_MSG = 2013;
+
+    private final int requestId;
+    private final int responseTo;
+    private final int opCode;
+    private ByteBuf bytes;
+
+    MongoFrame(ByteBuf bytes) {
+        this.bytes = bytes;
+        int start = bytes.readerIndex();
+        this.requestId = bytes.getIntLE(start + 4);
+        this.responseTo = bytes.getIntLE(start + 8);
+        this.opCode = bytes.getIntLE(start + 12);
+    }
+
+    public int length() {
+        return bytes.readableBytes();
+    }
+
+    public int requestId() {
+        return requestId;
+    }
+
+    public int responseTo() {
+        return responseTo;
+    }
+
+    public int opCode() {
+        return opCode;
+    }
+
+    public ByteBuf bytes() {
+        return bytes;
+    }
+
+    public void release() {
+        ByteBuf owned = bytes;
+        bytes = null;
+        if (owned != null) {
+            owned.release();
+        }
+    }
+
+    /** Whether the proxy knows this opCode (the ones drivers send since MongoDB 3.6, plus the legacy handshake). */
+    public static boolean knownOpCode(int opCode) {
+        return opCode == OP_MSG || opCode == OP_QUERY || opCode == OP_COMPRESSED || opCode == OP_REPLY;
+    }
+}

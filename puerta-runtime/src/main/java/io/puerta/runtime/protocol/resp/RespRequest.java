@@ -1,0 +1,98 @@
+package io.puerta.runtime.protocol.resp;
+
+import io.netty.buffer.ByteBuf;
+import io.puerta.spi.request.ClientInfo;
+import io.puerta.spi.request.RespCommand;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A decoded RESP command: the complete request frame, as received (so it can be forwarded unchanged), plus where
+ * each argument lies in it. Owns {@link #frame()} until {@link #takeFrame()} hands it on or {@link #release()}.
+ */
+public final class RespRequest implements RespCommand {
+
+    private final ClientInfo client;
+    private final int[] argStarts;
+    private final int[] argLengths;
+    private ByteBuf frame;
+    private String name;
+
+    RespRequest(ClientInfo client, ByteBuf frame, int[] argStarts, int[] argLengths) {
+        this.client = client;
+        this.frame = frame;
+        this.argStarts = argStarts;
+        this.argLengths = argLengths;
+    }
+
+    @Override
+    public ClientInfo client() {
+        return client;
+    }
+
+    @Override
+    public String name() {
+        String cached = name;
+        if (cached == null) {
+            int start = argStarts[0];
+            int length = argLengths[0];
+            char[] chars = new char[length];
+            for (int i = 0; i < length; i++) {
+                byte b = frame.getByte(frame.readerIndex() + start + i);
+                chars[i] = (char) (b >= 'a' && b <= 'z' ? b - ('a' - 'A') : b & 0xff);
+            }
+            cached = new String(chars);
+            name = cached;
+        }
+        return cached;
+    }
+
+    @Override
+    public int argCount() {
+        return argStarts.length;
+    }
+
+    @Override
+    public ByteBuffer arg(int index) {
+        return frame.nioBuffer(frame.readerIndex() + argStarts[index], argLengths[index])
+                .asReadOnlyBuffer();
+    }
+
+    @Override
+    public byte[] argBytes(int index) {
+        byte[] bytes = new byte[argLengths[index]];
+        frame.getBytes(frame.readerIndex() + argStarts[index], bytes);
+        return bytes;
+    }
+
+    @Override
+    public String argString(int index) {
+        return frame.toString(frame.readerIndex() + argStarts[index], argLengths[index], StandardCharsets.UTF_8);
+    }
+
+    /** The request bytes, still owned by this request. */
+    public ByteBuf frame() {
+        return frame;
+    }
+
+    /** Hands the request bytes to the caller, who must release them; this request no longer owns them. */
+    public ByteBuf takeFrame() {
+        ByteBuf taken = frame;
+        frame = null;
+        return taken;
+    }
+
+    /** Releases the request bytes if this request still owns them. */
+    public void release() {
+        ByteBuf owned = frame;
+        frame = null;
+        if (owned != null) {
+            owned.release();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RespRequest[" + (frame == null ? "released" : name() + ", " + argCount() + " args") + "]";
+    }
+}

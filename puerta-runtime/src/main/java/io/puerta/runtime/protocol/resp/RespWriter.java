@@ -1,0 +1,89 @@
+package io.puerta.runtime.protocol.resp;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/** Encodes the RESP values the proxy produces itself: arrays of bulk strings, errors, integers. */
+public final class RespWriter {
+
+    private static final byte[] CRLF = {'\r', '\n'};
+
+    private RespWriter() {}
+
+    /** A RESP array of bulk strings. */
+    public static ByteBuf array(ByteBufAllocator alloc, List<byte[]> args) {
+        int size = arrayHeaderLength(args.size());
+        for (byte[] arg : args) {
+            size += bulkHeaderLength(arg.length) + arg.length + 2;
+        }
+        ByteBuf buf = alloc.buffer(size);
+        writeHeader(buf, '*', args.size());
+        for (byte[] arg : args) {
+            writeHeader(buf, '$', arg.length);
+            buf.writeBytes(arg).writeBytes(CRLF);
+        }
+        return buf;
+    }
+
+    /**
+     * An error reply. A message that starts with an upper-case code ("CROSSSLOT ...", "BUSY ...") keeps it; any
+     * other is prefixed with "ERR ". Line breaks are replaced, as a RESP error is one line.
+     */
+    public static ByteBuf error(ByteBufAllocator alloc, String message) {
+        String line = message.replace('\r', ' ').replace('\n', ' ');
+        if (!hasErrorCode(line)) {
+            line = "ERR " + line;
+        }
+        byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+        return alloc.buffer(bytes.length + 3).writeByte('-').writeBytes(bytes).writeBytes(CRLF);
+    }
+
+    /** An integer reply. */
+    public static ByteBuf integer(ByteBufAllocator alloc, long value) {
+        ByteBuf buf = alloc.buffer(24);
+        writeHeader(buf, ':', value);
+        return buf;
+    }
+
+    /** A status reply such as {@code +OK}. */
+    public static ByteBuf status(ByteBufAllocator alloc, String status) {
+        byte[] bytes = status.getBytes(StandardCharsets.UTF_8);
+        return alloc.buffer(bytes.length + 3).writeByte('+').writeBytes(bytes).writeBytes(CRLF);
+    }
+
+    /** Writes "<type><n>\r\n". */
+    public static void writeHeader(ByteBuf buf, char type, long n) {
+        buf.writeByte(type);
+        buf.writeCharSequence(Long.toString(n), StandardCharsets.US_ASCII);
+        buf.writeBytes(CRLF);
+    }
+
+    static int arrayHeaderLength(int count) {
+        return 1 + digits(count) + 2;
+    }
+
+    static int bulkHeaderLength(int length) {
+        return 1 + digits(length) + 2;
+    }
+
+    private static int digits(long n) {
+        return Long.toString(n).length();
+    }
+
+    private static boolean hasErrorCode(String line) {
+        int space = line.indexOf(' ');
+        String first = space < 0 ? line : line.substring(0, space);
+        if (first.length() < 2) {
+            return false;
+        }
+        for (int i = 0; i < first.length(); i++) {
+            char c = first.charAt(i);
+            if (!(c >= 'A' && c <= 'Z') && c != '_') {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,20 @@
+package io.puerta.spi;
+
+import io.puerta.spi.backend.Backend;
+import java.util.List;
+
+/** What the runtime offers a factory when it creates a router, identifier or health checker. */
+public interface PluginContext {
+
+    /** The backends listed in {@code puerta.backends}, in configuration order. */
+    List<Backend> configuredBackends();
+
+    /**
+     * The backend at this address, created on first use. Routers that discover nodes at run time (a Redis Cluster's
+     * slot map) use this to name backends that were not configured.
+     */
+    Backend backend(String host, int port);
+
+    /** The name of the factory being created, as selected in the configuration. */
+    String factoryName();
+}

@@ -1,0 +1,31 @@
+package io.puerta.spi.backend;
+
+/**
+ * A read-only view of one backend server. The runtime owns the connections; a router only names the backend a
+ * request goes to. Identity is the address: two views with the same host and port are the same backend.
+ */
+public interface Backend {
+
+    /** A display name: the configured name, else {@code host:port}. */
+    String name();
+
+    /** The host as configured (a literal address or a name resolved by the runtime off the event loops). */
+    String host();
+
+    /** The TCP port. */
+    int port();
+
+    /** The relative weight from the configuration; 1 when not set. */
+    int weight();
+
+    /** What this server is in its cluster. */
+    BackendRole role();
+
+    /** The latest health known to the runtime. */
+    BackendHealth health();
+
+    /** {@code host:port}. */
+    default String address() {
+        return host() + ":" + port();
+    }
+}

@@ -1,0 +1,2 @@
+/** Read-only views of the servers behind Puerta. */
+package io.puerta.spi.backend;

@@ -1,0 +1,2 @@
+/** Client identification strategies for session affinity. */
+package io.puerta.spi.identity;

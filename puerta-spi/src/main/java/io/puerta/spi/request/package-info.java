@@ -1,0 +1,2 @@
+/** Read-only views of decoded client requests. */
+package io.puerta.spi.request;

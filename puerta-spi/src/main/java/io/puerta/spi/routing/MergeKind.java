@@ -1,0 +1,14 @@
+package io.puerta.spi.routing;
+
+/**
+ * How the replies of a split request are combined. In every kind, the first error reply of any part (in part
+ * order) becomes the reply.
+ */
+public enum MergeKind {
+    /** Array replies whose elements are placed by {@link SplitPart#positions()} (MGET). */
+    ARRAY_BY_POSITION,
+    /** Integer replies summed (DEL, UNLINK, EXISTS, TOUCH). */
+    INTEGER_SUM,
+    /** Status replies: {@code +OK} when every part answered {@code +OK} (MSET). */
+    ALL_OK
+}

@@ -1,0 +1,67 @@
+package io.puerta.spi.routing;
+
+import static java.util.Objects.requireNonNull;
+
+import io.puerta.spi.backend.Backend;
+import java.nio.ByteBuffer;
+import java.util.List;
+
+/**
+ * What a router decided for one request: forward it unchanged to one backend, split it into parts for several
+ * backends whose replies the runtime merges, answer it directly, or fail it with an error message.
+ */
+public sealed interface RouteDecision
+        permits RouteDecision.Forward, RouteDecision.Split, RouteDecision.Respond, RouteDecision.Fail {
+
+    /** Forward the request bytes unchanged to {@code backend}. */
+    static RouteDecision forward(Backend backend) {
+        return new Forward(backend);
+    }
+
+    /** Fail the request; the runtime encodes {@code message} as the protocol's error (for RESP: {@code -ERR ...}). */
+    static RouteDecision fail(String message) {
+        return new Fail(message);
+    }
+
+    /** Answer with these raw protocol bytes, without contacting any backend. */
+    static RouteDecision respond(ByteBuffer reply) {
+        return new Respond(reply);
+    }
+
+    /** Forward unchanged to one backend. */
+    record Forward(Backend backend) implements RouteDecision {
+        public Forward {
+            requireNonNull(backend, "backend is null");
+        }
+    }
+
+    /**
+     * Send each part to its backend and merge the replies into one, in the client's order. Used for multi-key
+     * commands whose keys live on different backends.
+     */
+    record Split(List<SplitPart> parts, MergeKind merge) implements RouteDecision {
+        public Split {
+            requireNonNull(parts, "parts is null");
+            requireNonNull(merge, "merge is null");
+            if (parts.isEmpty()) {
+                throw new IllegalArgumentException("a split needs at least one part");
+            }
+            parts = List.copyOf(parts);
+        }
+    }
+
+    /** Answer directly with raw protocol bytes. */
+    record Respond(ByteBuffer reply) implements RouteDecision {
+        public Respond {
+            requireNonNull(reply, "reply is null");
+            reply = reply.asReadOnlyBuffer();
+        }
+    }
+
+    /** Fail with an error the client sees. The message should name what went wrong. */
+    record Fail(String message) implements RouteDecision {
+        public Fail {
+            requireNonNull(message, "message is null");
+        }
+    }
+}
