@@ -36,7 +36,7 @@ public final class TestProxy implements AutoCloseable {
     public static String backends(RedisServerProcess... servers) {
         StringBuilder text = new StringBuilder("backends = [");
         for (RedisServerProcess server : servers) {
-            text.append("{ address = \"").append(server.address()).append("\" }");
+            text.append("{ address = \"").append(server.address()).append("\" },");
         }
         return text.append("]").toString();
     }
