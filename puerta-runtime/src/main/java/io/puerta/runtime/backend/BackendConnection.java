@@ -154,8 +154,8 @@ public final class BackendConnection {
             if (waitingForConnect.size() >= options.maxQueuedWhileConnecting()) {
                 slot.releaseRequest();
                 metrics.backendErrors().inc();
-                slot.fail("backend " + address + " is connecting and already has "
-                        + options.maxQueuedWhileConnecting() + " requests waiting");
+                slot.fail("backend " + address + " is connecting and already has " + options.maxQueuedWhileConnecting()
+                        + " requests waiting");
             } else {
                 waitingForConnect.add(slot);
             }
@@ -185,13 +185,16 @@ public final class BackendConnection {
         if (!future.isSuccess()) {
             state = State.DISCONNECTED;
             Throwable cause = future.cause();
-            lastFailure = "backend " + address + " unavailable: "
-                    + (cause == null ? "connect failed" : cause.getMessage());
+            lastFailure =
+                    "backend " + address + " unavailable: " + (cause == null ? "connect failed" : cause.getMessage());
             retryAfterNanos = System.nanoTime() + reconnectBackoffNanos;
             // Once per outage at WARN; the retries of a backend that stays down would flood the log.
             if (!reportedDown) {
                 reportedDown = true;
-                log.warn("{} (retrying every {} ms while requests arrive)", lastFailure, options.reconnectBackoff().toMillis());
+                log.warn(
+                        "{} (retrying every {} ms while requests arrive)",
+                        lastFailure,
+                        options.reconnectBackoff().toMillis());
             } else {
                 log.debug(lastFailure);
             }
@@ -204,7 +207,9 @@ public final class BackendConnection {
             reportedDown = false;
             log.info("backend {} is reachable again", address);
         }
-        long period = Math.max(TimeUnit.MILLISECONDS.toNanos(10), Math.min(requestTimeoutNanos / 4, TimeUnit.MILLISECONDS.toNanos(250)));
+        long period = Math.max(
+                TimeUnit.MILLISECONDS.toNanos(10),
+                Math.min(requestTimeoutNanos / 4, TimeUnit.MILLISECONDS.toNanos(250)));
         timeoutCheck = loop.scheduleAtFixedRate(this::checkTimeouts, period, period, TimeUnit.NANOSECONDS);
         if (!waitingForConnect.isEmpty()) {
             long now = System.nanoTime();
@@ -220,9 +225,9 @@ public final class BackendConnection {
     private void checkTimeouts() {
         ReplySlot oldest = inFlight.peek();
         if (oldest != null && channel != null && System.nanoTime() - oldest.sentAtNanos() > requestTimeoutNanos) {
-            closeReason = "backend " + address + " did not reply within " + options.requestTimeout().toMillis() + " ms";
+            closeReason = "backend " + address + " did not reply within "
+                    + options.requestTimeout().toMillis() + " ms";
             channel.close(); // onClosed logs and fails what is in flight
-
         }
     }
 

@@ -42,8 +42,7 @@ public final class BackendRegistry implements AutoCloseable {
 
     /** The backend at {@code host:port}, created (not yet connected) on first use. */
     public BackendNode backend(String host, int port) {
-        return byAddress.computeIfAbsent(
-                host + ":" + port, a -> create(a, host, port, 1, BackendRole.STANDALONE));
+        return byAddress.computeIfAbsent(host + ":" + port, a -> create(a, host, port, 1, BackendRole.STANDALONE));
     }
 
     /** The runtime's node for a backend a router named (routers may hand back their own {@link Backend} objects). */

@@ -25,10 +25,12 @@ public final class SingleBackendRouterFactory implements RouterFactory {
     public Router create(Config config, PluginContext context) {
         if (context.configuredBackends().isEmpty()) {
             throw new ConfigException.BadValue(
-                    config.origin(), "puerta.backends", "the single-backend router needs one backend; none is configured");
+                    config.origin(),
+                    "puerta.backends",
+                    "the single-backend router needs one backend; none is configured");
         }
-        RouteDecision decision = RouteDecision.forward(context.configuredBackends().get(0));
+        RouteDecision decision =
+                RouteDecision.forward(context.configuredBackends().get(0));
         return request -> decision;
     }
-
 }

@@ -24,7 +24,8 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class Main {
 
-    static final String USAGE = """
+    static final String USAGE =
+            """
             Usage: puerta [run] --config FILE      run the proxy
                    puerta check-config --config FILE
                                                   validate a configuration (and the plugins it selects)
@@ -111,10 +112,13 @@ public final class Main {
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }, "puerta-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            server.close();
+                            stopped.countDown();
+                        },
+                        "puerta-shutdown"));
         try {
             stopped.await();
         } catch (InterruptedException e) {

@@ -40,8 +40,8 @@ public final class SettingsReader {
                 positiveDuration("puerta.backend.request-timeout"),
                 positiveDuration("puerta.backend.reconnect-backoff"),
                 positive("puerta.backend.max-queued-while-connecting"));
-        Settings.Pipeline pipeline = new Settings.Pipeline(
-                ringSize(), waitStrategy(), positive("puerta.pipeline.max-batch"));
+        Settings.Pipeline pipeline =
+                new Settings.Pipeline(ringSize(), waitStrategy(), positive("puerta.pipeline.max-batch"));
         Settings.Netty netty = new Settings.Netty(
                 nonNegative("puerta.netty.io-threads"),
                 nonNegative("puerta.netty.backend-threads"),
@@ -107,8 +107,7 @@ public final class SettingsReader {
     private static BackendSpec backend(String path, Config entry) {
         for (String key : entry.root().keySet()) {
             if (!List.of("address", "name", "weight", "role").contains(key)) {
-                throw new IllegalArgumentException(
-                        "unknown key '" + key + "' (expected: address, name, weight, role)");
+                throw new IllegalArgumentException("unknown key '" + key + "' (expected: address, name, weight, role)");
             }
         }
         String address = entry.getString("address");
@@ -140,8 +139,8 @@ public final class SettingsReader {
             try {
                 role = BackendRole.valueOf(roleName.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("role: expected one of standalone, master, replica, mongos but got '"
-                        + roleName + "'");
+                throw new IllegalArgumentException(
+                        "role: expected one of standalone, master, replica, mongos but got '" + roleName + "'");
             }
         }
         return new BackendSpec(name, host, port, weight, role);
@@ -160,8 +159,8 @@ public final class SettingsReader {
         String name = string("puerta.pipeline.wait-strategy");
         Optional<WaitStrategyName> strategy = WaitStrategyName.fromConfigName(name);
         if (strategy.isEmpty()) {
-            problems.add("puerta.pipeline.wait-strategy: expected one of " + WaitStrategyName.choices()
-                    + " but got '" + name + "'");
+            problems.add("puerta.pipeline.wait-strategy: expected one of " + WaitStrategyName.choices() + " but got '"
+                    + name + "'");
             return WaitStrategyName.TIMEOUT_BLOCKING;
         }
         return strategy.get();

@@ -44,11 +44,9 @@ public final class HealthMonitor implements AutoCloseable {
         });
         for (BackendNode backend : backends) {
             Probe probe = new Probe(backend);
-            metrics.register(
-                    MetricRegistry.name("puerta.backend", backend.address(), "up"),
-                    (Gauge<Integer>) () -> backend.health() == BackendHealth.DOWN ? 0 : 1);
-            executor.scheduleWithFixedDelay(
-                    probe, 0, settings.interval().toMillis(), TimeUnit.MILLISECONDS);
+            metrics.register(MetricRegistry.name("puerta.backend", backend.address(), "up"), (Gauge<Integer>)
+                    () -> backend.health() == BackendHealth.DOWN ? 0 : 1);
+            executor.scheduleWithFixedDelay(probe, 0, settings.interval().toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 

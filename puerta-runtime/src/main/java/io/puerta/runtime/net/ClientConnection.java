@@ -63,7 +63,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
         this.limits = limits;
         this.metrics = metrics;
         if (channel.remoteAddress() instanceof InetSocketAddress remote) {
-            this.remoteHost = remote.getAddress() == null ? remote.getHostString() : remote.getAddress().getHostAddress();
+            this.remoteHost = remote.getAddress() == null
+                    ? remote.getHostString()
+                    : remote.getAddress().getHostAddress();
             this.remotePort = remote.getPort();
         } else {
             this.remoteHost = String.valueOf(channel.remoteAddress());
@@ -111,7 +113,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
             answerAndClose(error.message());
         } else {
             ReferenceCountUtil.release(msg);
-            throw new IllegalStateException("unexpected message " + msg.getClass().getName());
+            throw new IllegalStateException(
+                    "unexpected message " + msg.getClass().getName());
         }
     }
 
@@ -271,10 +274,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
     }
 
     private void updateAutoRead() {
-        boolean read = !closing
-                && backlog.isEmpty()
-                && pending.size() < limits.pauseReadingAt()
-                && channel.isWritable();
+        boolean read =
+                !closing && backlog.isEmpty() && pending.size() < limits.pauseReadingAt() && channel.isWritable();
         if (channel.config().isAutoRead() != read) {
             channel.config().setAutoRead(read);
         }

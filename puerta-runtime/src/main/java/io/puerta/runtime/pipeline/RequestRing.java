@@ -7,6 +7,7 @@ import com.lmax.disruptor.ExceptionHandler;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.SleepingWaitStrategy;
 import com.lmax.disruptor.TimeoutBlockingWaitStrategy;
+import com.lmax.disruptor.TimeoutException;
 import com.lmax.disruptor.WaitStrategy;
 import com.lmax.disruptor.YieldingWaitStrategy;
 import com.lmax.disruptor.dsl.Disruptor;
@@ -17,7 +18,6 @@ import io.puerta.runtime.config.WaitStrategyName;
 import io.puerta.runtime.protocol.resp.RespRequest;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import com.lmax.disruptor.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -96,11 +96,12 @@ final class SplitMerge {
             ByteBuf reply = replies[p];
             List<Integer> positions = parts.get(p).positions();
             if (type(reply) != '*') {
-                throw new IllegalStateException("part " + p + " answered with '" + (char) type(reply) + "', not an array");
+                throw new IllegalStateException(
+                        "part " + p + " answered with '" + (char) type(reply) + "', not an array");
             }
             int lineEnd = reply.indexOf(reply.readerIndex(), reply.writerIndex(), (byte) '\n');
-            int count = Integer.parseInt(
-                    reply.toString(reply.readerIndex() + 1, lineEnd - 1 - reply.readerIndex() - 1, StandardCharsets.US_ASCII));
+            int count = Integer.parseInt(reply.toString(
+                    reply.readerIndex() + 1, lineEnd - 1 - reply.readerIndex() - 1, StandardCharsets.US_ASCII));
             if (count != positions.size()) {
                 throw new IllegalStateException(
                         "part " + p + " answered " + count + " elements for " + positions.size() + " keys");

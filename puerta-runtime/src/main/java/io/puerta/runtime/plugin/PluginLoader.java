@@ -79,8 +79,8 @@ public final class PluginLoader {
                 } catch (LinkageError e) {
                     problems.add(incompatible(plugin, e));
                 } catch (RuntimeException e) {
-                    problems.add(plugin.location() + ": plugin " + provider.getClass().getName()
-                            + " failed to list its factories: " + e);
+                    problems.add(plugin.location() + ": plugin "
+                            + provider.getClass().getName() + " failed to list its factories: " + e);
                 }
             }
             if (problems.size() == problemsBefore && !providers.isEmpty()) {
@@ -168,8 +168,8 @@ public final class PluginLoader {
         List<PuertaPlugin> providers = new ArrayList<>();
         try {
             PluginCalls.withContext(plugin.classLoader(), () -> {
-                Iterator<PuertaPlugin> iterator =
-                        ServiceLoader.load(PuertaPlugin.class, plugin.classLoader()).iterator();
+                Iterator<PuertaPlugin> iterator = ServiceLoader.load(PuertaPlugin.class, plugin.classLoader())
+                        .iterator();
                 while (iterator.hasNext()) {
                     PuertaPlugin provider = iterator.next();
                     // The built-in loader also sees jars on the runtime's class path (tests); keep only its own.
@@ -220,14 +220,14 @@ public final class PluginLoader {
             for (T factory : factories) {
                 String name = nameOf.apply(factory);
                 if (name == null || name.isBlank()) {
-                    problems.add(plugin.location() + ": a " + kind + " factory (" + factory.getClass().getName()
-                            + ") has no name");
+                    problems.add(plugin.location() + ": a " + kind + " factory ("
+                            + factory.getClass().getName() + ") has no name");
                     continue;
                 }
                 Registered<T> existing = byName.get(name);
                 if (existing != null) {
-                    problems.add(kind + " '" + name + "' is provided twice: by " + existing.plugin().location()
-                            + " and by " + plugin.location());
+                    problems.add(kind + " '" + name + "' is provided twice: by "
+                            + existing.plugin().location() + " and by " + plugin.location());
                     continue;
                 }
                 byName.put(name, new Registered<>(name, factory, plugin));

@@ -6,7 +6,6 @@ import com.typesafe.config.ConfigException;
 import io.netty.channel.EventLoopGroup;
 import io.puerta.runtime.backend.BackendConnector;
 import io.puerta.runtime.backend.BackendRegistry;
-import io.puerta.runtime.config.ConfigProblems;
 import io.puerta.runtime.config.ProblemCollector;
 import io.puerta.runtime.config.Settings;
 import io.puerta.runtime.health.HealthMonitor;
@@ -24,7 +23,6 @@ import io.puerta.spi.routing.RouterFactory;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -92,7 +90,8 @@ public final class PuertaServer implements AutoCloseable {
         EventLoopGroup backendLoops = io;
         if (settings.netty().backendThreads() > 0) {
             EventLoopGroup separate = transport.group(settings.netty().backendThreads(), "puerta-backend");
-            resources.push(() -> separate.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
+            resources.push(
+                    () -> separate.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
             backendLoops = separate;
         }
         BackendRegistry backends = new BackendRegistry(
@@ -232,5 +231,4 @@ public final class PuertaServer implements AutoCloseable {
             }
         }
     }
-
 }

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 class ConfigurationTest {
 
     private static Settings load(String hocon) {
-        return Configuration.load(ConfigLoader.forText(hocon), Optional.of(Path.of("/opt/puerta"))).settings();
+        return Configuration.load(ConfigLoader.forText(hocon), Optional.of(Path.of("/opt/puerta")))
+                .settings();
     }
 
     private static List<String> problems(String hocon) {
@@ -37,7 +38,8 @@ class ConfigurationTest {
                 List.of(new BackendSpec("127.0.0.1:6379", "127.0.0.1", 6379, 1, BackendRole.STANDALONE)),
                 settings.backends());
         assertEquals(
-                new Settings.BackendOptions(1, Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofMillis(200), 65536),
+                new Settings.BackendOptions(
+                        1, Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofMillis(200), 65536),
                 settings.backend());
         assertEquals(new Settings.Pipeline(16384, WaitStrategyName.TIMEOUT_BLOCKING, 256), settings.pipeline());
         assertEquals(new Settings.Netty(0, 0, true), settings.netty());
@@ -50,7 +52,8 @@ class ConfigurationTest {
 
     @Test
     void everySettingIsRead() {
-        Settings settings = load("""
+        Settings settings = load(
+                """
                 puerta {
                   listen { host = "0.0.0.0", port = 7000, backlog = 10 }
                   router = single-backend
@@ -91,7 +94,8 @@ class ConfigurationTest {
 
     @Test
     void everyProblemIsReportedAtOnceWithItsPath() {
-        List<String> problems = problems("""
+        List<String> problems = problems(
+                """
                 puerta {
                   protocol = redis
                   listen.port = eighty
@@ -116,7 +120,8 @@ class ConfigurationTest {
                 "puerta.router: no router named 'nope'; available: single-backend",
                 "puerta.health-check.checker: no health checker named 'what'; available: tcp-connect");
         for (String expected : expectedStarts) {
-            assertTrue(problems.stream().anyMatch(p -> p.startsWith(expected) || p.contains(expected)),
+            assertTrue(
+                    problems.stream().anyMatch(p -> p.startsWith(expected) || p.contains(expected)),
                     "missing problem '" + expected + "' in " + problems);
         }
     }
@@ -144,7 +149,9 @@ class ConfigurationTest {
     @Test
     void pausingAboveTheHardLimitIsRefused() {
         assertEquals(
-                List.of("puerta.limits.pause-reading-at: must not exceed puerta.limits.max-pending-per-client (10 > 5)"),
-                problems("puerta { backends = [{ address = \"h:1\" }], limits { pause-reading-at = 10, max-pending-per-client = 5 } }"));
+                List.of(
+                        "puerta.limits.pause-reading-at: must not exceed puerta.limits.max-pending-per-client (10 > 5)"),
+                problems(
+                        "puerta { backends = [{ address = \"h:1\" }], limits { pause-reading-at = 10, max-pending-per-client = 5 } }"));
     }
 }

@@ -25,7 +25,9 @@ class PluginLoaderTest {
         TestPlugins.routers(plugins.resolve("routers/routers.jar"));
         Files.writeString(plugins.resolve("routers/README.txt"), "not a jar, ignored");
         new PluginJarBuilder()
-                .source("solo.Solo", """
+                .source(
+                        "solo.Solo",
+                        """
                         package solo;
                         public final class Solo implements io.puerta.spi.PuertaPlugin {
                             @Override
@@ -45,15 +47,28 @@ class PluginLoaderTest {
 
         LoadedPlugins loaded = new PluginLoader().load(plugins);
 
-        assertEquals(Set.of("single-backend", "test-split", "test-throwing", "test-probe"), loaded.routers().keySet());
-        assertEquals(Set.of("tcp-connect", "solo-check"), loaded.healthCheckers().keySet());
+        assertEquals(
+                Set.of("single-backend", "test-split", "test-throwing", "test-probe"),
+                loaded.routers().keySet());
+        assertEquals(
+                Set.of("tcp-connect", "solo-check"), loaded.healthCheckers().keySet());
         Registered<?> split = loaded.router("test-split").orElseThrow();
         assertEquals("routers", split.plugin().name());
-        assertEquals("solo", loaded.healthChecker("solo-check").orElseThrow().plugin().name());
+        assertEquals(
+                "solo",
+                loaded.healthChecker("solo-check").orElseThrow().plugin().name());
         ClassLoader pluginLoader = split.factory().getClass().getClassLoader();
         assertTrue(pluginLoader instanceof PluginClassLoader);
-        assertNotSame(pluginLoader, loaded.healthChecker("solo-check").orElseThrow().factory().getClass().getClassLoader());
-        assertThrows(ClassNotFoundException.class, () -> pluginLoader.loadClass("io.netty.buffer.ByteBuf"),
+        assertNotSame(
+                pluginLoader,
+                loaded.healthChecker("solo-check")
+                        .orElseThrow()
+                        .factory()
+                        .getClass()
+                        .getClassLoader());
+        assertThrows(
+                ClassNotFoundException.class,
+                () -> pluginLoader.loadClass("io.netty.buffer.ByteBuf"),
                 "a plugin must not see the runtime's libraries");
         assertEquals(2, loaded.pluginClassLoaders().size());
     }
@@ -89,7 +104,9 @@ class PluginLoaderTest {
     @Test
     void aFactoryClashingWithABuiltInIsNamed() {
         Path jar = new PluginJarBuilder()
-                .source("clash.Clash", """
+                .source(
+                        "clash.Clash",
+                        """
                         package clash;
                         public final class Clash implements io.puerta.spi.PuertaPlugin {
                             @Override
@@ -133,7 +150,9 @@ class PluginLoaderTest {
         // no such type: exactly what a plugin built against another SPI looks like at run time.
         Path jar = new PluginJarBuilder()
                 .source("io.puerta.spi.Legacy", "package io.puerta.spi; public interface Legacy {}")
-                .source("old.Old", """
+                .source(
+                        "old.Old",
+                        """
                         package old;
                         public final class Old implements io.puerta.spi.PuertaPlugin, io.puerta.spi.Legacy {}
                         """)

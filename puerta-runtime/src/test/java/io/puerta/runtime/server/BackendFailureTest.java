@@ -25,7 +25,8 @@ class BackendFailureTest {
         try (TestProxy proxy = TestProxy.start("backends = [{ address = \"127.0.0.1:" + nobody + "\" }]", null);
                 Jedis client = new Jedis("127.0.0.1", proxy.port())) {
             JedisDataException error = assertThrows(JedisDataException.class, () -> client.get("k"));
-            assertTrue(error.getMessage().startsWith("ERR backend 127.0.0.1:" + nobody + " unavailable"),
+            assertTrue(
+                    error.getMessage().startsWith("ERR backend 127.0.0.1:" + nobody + " unavailable"),
                     error.getMessage());
             // the client connection stays usable: the next request gets its own answer
             assertThrows(JedisDataException.class, () -> client.set("k", "v"));
@@ -76,7 +77,8 @@ class BackendFailureTest {
             try (TestProxy proxy = TestProxy.start(config, null);
                     Jedis client = new Jedis("127.0.0.1", proxy.port())) {
                 JedisDataException error = assertThrows(JedisDataException.class, () -> client.get("k"));
-                assertEquals("ERR backend 127.0.0.1:" + silent.getLocalPort() + " did not reply within 300 ms",
+                assertEquals(
+                        "ERR backend 127.0.0.1:" + silent.getLocalPort() + " did not reply within 300 ms",
                         error.getMessage());
             }
         } finally {

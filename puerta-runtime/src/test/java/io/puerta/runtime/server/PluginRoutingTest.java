@@ -47,14 +47,17 @@ class PluginRoutingTest {
         try (TestProxy proxy = TestProxy.start("router = test-throwing\n" + TestProxy.backends(even), plugins);
                 Jedis client = new Jedis("127.0.0.1", proxy.port())) {
             JedisDataException boom = assertThrows(JedisDataException.class, () -> send(client, "BOOM"));
-            assertEquals("ERR router 'test-throwing' failed: java.lang.IllegalStateException: boom on purpose",
+            assertEquals(
+                    "ERR router 'test-throwing' failed: java.lang.IllegalStateException: boom on purpose",
                     boom.getMessage());
             JedisDataException none = assertThrows(JedisDataException.class, () -> send(client, "NODECISION"));
-            assertEquals("ERR router 'test-throwing' failed: java.lang.NullPointerException: router returned no decision",
+            assertEquals(
+                    "ERR router 'test-throwing' failed: java.lang.NullPointerException: router returned no decision",
                     none.getMessage());
             assertEquals("OK", client.set("after", "boom"));
             assertEquals("boom", client.get("after"));
-            assertEquals(2, proxy.server().metrics().counter("puerta.errors.router").getCount());
+            assertEquals(
+                    2, proxy.server().metrics().counter("puerta.errors.router").getCount());
         }
     }
 
@@ -66,8 +69,8 @@ class PluginRoutingTest {
             assertEquals("plugin", send(client, "CONTEXTLOADER"));
             assertEquals("no", send(client, "SEESNETTY"));
         }
-        String override = "router = test-probe\n test-plugin.greeting = \"overridden by the user\"\n"
-                + TestProxy.backends(even);
+        String override =
+                "router = test-probe\n test-plugin.greeting = \"overridden by the user\"\n" + TestProxy.backends(even);
         try (TestProxy proxy = TestProxy.start(override, plugins);
                 Jedis client = new Jedis("127.0.0.1", proxy.port())) {
             assertEquals("overridden by the user", send(client, "GREETING"));
@@ -121,8 +124,10 @@ class PluginRoutingTest {
         try (TestProxy proxy = TestProxy.start(config, plugins);
                 Jedis client = new Jedis("127.0.0.1", proxy.port())) {
             client.set("b-only-even", "here");
-            JedisDataException error = assertThrows(JedisDataException.class, () -> client.mget("b-only-even", "a-odd"));
-            assertTrue(error.getMessage().startsWith("ERR backend 127.0.0.1:" + nobody + " unavailable"),
+            JedisDataException error =
+                    assertThrows(JedisDataException.class, () -> client.mget("b-only-even", "a-odd"));
+            assertTrue(
+                    error.getMessage().startsWith("ERR backend 127.0.0.1:" + nobody + " unavailable"),
                     error.getMessage());
             assertEquals(List.of("here"), client.mget("b-only-even"), "a split whose parts are all up still works");
         }
@@ -133,5 +138,4 @@ class PluginRoutingTest {
         Object reply = client.sendCommand(cmd);
         return reply instanceof byte[] bytes ? SafeEncoder.encode(bytes) : String.valueOf(reply);
     }
-
 }

@@ -136,7 +136,8 @@ class SingleBackendProxyTest {
     void hugeDeclaredLengthIsRefusedWithoutWaitingForTheBytes() {
         try (RawClient raw = new RawClient(proxy.port())) {
             raw.send("*2\r\n$3\r\nGET\r\n$2147483647\r\n");
-            assertEquals("-ERR Protocol error: invalid bulk length: 2147483647 (expected: <= 67108864)", raw.readLine());
+            assertEquals(
+                    "-ERR Protocol error: invalid bulk length: 2147483647 (expected: <= 67108864)", raw.readLine());
             assertTrue(raw.closedByServer());
         }
     }

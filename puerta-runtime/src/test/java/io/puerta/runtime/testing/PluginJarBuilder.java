@@ -38,7 +38,10 @@ public final class PluginJarBuilder {
     public PluginJarBuilder tree(String resourceDir) {
         Path root;
         try {
-            root = Path.of(PluginJarBuilder.class.getClassLoader().getResource(resourceDir).toURI());
+            root = Path.of(PluginJarBuilder.class
+                    .getClassLoader()
+                    .getResource(resourceDir)
+                    .toURI());
         } catch (Exception e) {
             throw new IllegalArgumentException("no test resource directory " + resourceDir, e);
         }
@@ -96,7 +99,9 @@ public final class PluginJarBuilder {
                     JarOutputStream jarOut = new JarOutputStream(out, mf)) {
                 try (Stream<Path> compiled = Files.walk(classes)) {
                     for (Path file : compiled.filter(Files::isRegularFile).toList()) {
-                        put(jarOut, classes.relativize(file).toString().replace(File.separatorChar, '/'),
+                        put(
+                                jarOut,
+                                classes.relativize(file).toString().replace(File.separatorChar, '/'),
                                 Files.readAllBytes(file));
                     }
                 }
@@ -114,9 +119,12 @@ public final class PluginJarBuilder {
     private static void compile(List<String> files, Path classes) {
         JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
         List<String> args = new ArrayList<>(List.of(
-                "-d", classes.toString(),
-                "-classpath", System.getProperty("java.class.path"),
-                "--release", "17",
+                "-d",
+                classes.toString(),
+                "-classpath",
+                System.getProperty("java.class.path"),
+                "--release",
+                "17",
                 "-nowarn"));
         args.addAll(files);
         java.io.ByteArrayOutputStream errors = new java.io.ByteArrayOutputStream();

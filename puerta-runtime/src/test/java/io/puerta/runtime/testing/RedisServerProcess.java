@@ -89,12 +89,18 @@ public final class RedisServerProcess implements AutoCloseable {
     private void launch(String... extraArgs) {
         List<String> command = new ArrayList<>(List.of(
                 binary().toString(),
-                "--port", Integer.toString(port),
-                "--bind", "127.0.0.1",
-                "--save", "",
-                "--appendonly", "no",
-                "--dir", dir.toString(),
-                "--daemonize", "no"));
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                dir.toString(),
+                "--daemonize",
+                "no"));
         command.addAll(List.of(extraArgs));
         try {
             process = new ProcessBuilder(command)
@@ -183,7 +189,8 @@ public final class RedisServerProcess implements AutoCloseable {
 
     static void deleteQuietly(Path dir) {
         try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            files.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {
             // a temporary directory left behind is harmless
         }

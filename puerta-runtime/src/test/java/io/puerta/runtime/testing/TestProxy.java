@@ -21,8 +21,8 @@ public final class TestProxy implements AutoCloseable {
      */
     public static TestProxy start(String hocon, Path pluginsDir) {
         String plugins = pluginsDir == null ? "/nonexistent-puerta-plugins" : pluginsDir.toString();
-        String text = "puerta { listen.port = 0\n plugins.dir = \"" + plugins.replace("\\", "\\\\") + "\"\n"
-                + hocon + "\n}";
+        String text =
+                "puerta { listen.port = 0\n plugins.dir = \"" + plugins.replace("\\", "\\\\") + "\"\n" + hocon + "\n}";
         Configuration configuration = Configuration.load(ConfigLoader.forText(text), Optional.empty());
         try {
             return new TestProxy(PuertaServer.start(configuration));

@@ -47,7 +47,9 @@ class PingHealthCheckerFactoryTest {
             Thread server = new Thread(() -> {
                 try (Socket socket = loading.accept()) {
                     socket.getInputStream().readNBytes(14);
-                    socket.getOutputStream().write("-LOADING Redis is loading the dataset in memory\r\n".getBytes(StandardCharsets.US_ASCII));
+                    socket.getOutputStream()
+                            .write("-LOADING Redis is loading the dataset in memory\r\n"
+                                    .getBytes(StandardCharsets.US_ASCII));
                 } catch (IOException ignored) {
                     // the test reads the outcome from the checker
                 }
@@ -62,7 +64,8 @@ class PingHealthCheckerFactoryTest {
     @Test
     void aSilentServerFailsWithinTheTimeout() throws Exception {
         try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            assertThrows(SocketTimeoutException.class,
+            assertThrows(
+                    SocketTimeoutException.class,
                     () -> checker.check(backend(silent.getLocalPort()), Duration.ofMillis(200)));
         }
     }

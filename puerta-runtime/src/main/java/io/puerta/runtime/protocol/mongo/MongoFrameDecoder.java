@@ -25,8 +25,12 @@ public final class MongoFrameDecoder extends ByteToMessageDecoder {
             int start = in.readerIndex();
             int length = in.getIntLE(start);
             if (length < MongoFrame.HEADER_BYTES || length > maxMessageBytes) {
-                fail(in, out, String.format(
-                        "message length: %d (expected: %d .. %d)", length, MongoFrame.HEADER_BYTES, maxMessageBytes));
+                fail(
+                        in,
+                        out,
+                        String.format(
+                                "message length: %d (expected: %d .. %d)",
+                                length, MongoFrame.HEADER_BYTES, maxMessageBytes));
                 return;
             }
             int opCode = in.getIntLE(start + 12);

@@ -43,7 +43,8 @@ class MongoFrameDecoderTest {
     @Test
     void rejectsBadLengthsAndUnknownOpCodes() {
         assertRejected(message(20, 1, MongoFrame.OP_MSG).setIntLE(0, 8), "message length: 8 (expected: 16 .. 1024)");
-        assertRejected(message(20, 1, MongoFrame.OP_MSG).setIntLE(0, 5000), "message length: 5000 (expected: 16 .. 1024)");
+        assertRejected(
+                message(20, 1, MongoFrame.OP_MSG).setIntLE(0, 5000), "message length: 5000 (expected: 16 .. 1024)");
         assertRejected(message(20, 1, 9999), "unknown opCode: 9999");
     }
 

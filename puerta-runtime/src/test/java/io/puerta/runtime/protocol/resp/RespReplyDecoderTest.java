@@ -57,7 +57,9 @@ class RespReplyDecoderTest {
     @Test
     void rejectsBytesThatAreNotResp() {
         EmbeddedChannel channel = new EmbeddedChannel(new RespReplyDecoder());
-        assertThrows(DecoderException.class, () -> channel.writeInbound(Unpooled.copiedBuffer("?what\r\n", StandardCharsets.UTF_8)));
+        assertThrows(
+                DecoderException.class,
+                () -> channel.writeInbound(Unpooled.copiedBuffer("?what\r\n", StandardCharsets.UTF_8)));
         channel.finishAndReleaseAll();
     }
 

@@ -96,7 +96,8 @@ class RespRequestDecoderTest {
             assertEquals("SET", set.name());
             assertEquals("a b", set.argString(1));
             assertEquals("c d", set.argString(2));
-            assertEquals("*3\r\n$3\r\nset\r\n$3\r\na b\r\n$3\r\nc d\r\n", set.frame().toString(StandardCharsets.UTF_8));
+            assertEquals(
+                    "*3\r\n$3\r\nset\r\n$3\r\na b\r\n$3\r\nc d\r\n", set.frame().toString(StandardCharsets.UTF_8));
             assertEquals("PING", ping.name());
         } finally {
             set.release();

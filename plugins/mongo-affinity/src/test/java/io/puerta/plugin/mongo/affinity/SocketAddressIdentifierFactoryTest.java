@@ -33,6 +33,8 @@ class SocketAddressIdentifierFactoryTest {
         assertNotEquals(
                 identifier.identify(client("10.1.2.3", 50001), request),
                 identifier.identify(client("10.1.2.4", 50001), request));
-        assertEquals("ip:10.1.2.3", identifier.identify(client("10.1.2.3", 1), request).orElseThrow());
+        assertEquals(
+                "ip:10.1.2.3",
+                identifier.identify(client("10.1.2.3", 1), request).orElseThrow());
     }
 }

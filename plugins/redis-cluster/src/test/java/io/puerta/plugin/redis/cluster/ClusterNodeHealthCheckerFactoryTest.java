@@ -40,7 +40,9 @@ class ClusterNodeHealthCheckerFactoryTest {
     void aClusterNodeIsDownUntilItsClusterServesEverySlot() throws Exception {
         try (RedisServerProcess node = RedisServerProcess.start("--cluster-enabled", "yes");
                 BlockingRespClient admin = new BlockingRespClient("127.0.0.1", node.port(), Duration.ofSeconds(2))) {
-            assertEquals(HealthResult.down("cluster_state:fail"), checker.check(backend(node.port()), Duration.ofSeconds(1)));
+            assertEquals(
+                    HealthResult.down("cluster_state:fail"),
+                    checker.check(backend(node.port()), Duration.ofSeconds(1)));
             String[] addSlots = new String[2 + 16384];
             addSlots[0] = "CLUSTER";
             addSlots[1] = "ADDSLOTS";

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# End-to-end demo: builds Puerta, starts a real redis-server on loopback (the one on the PATH, or the binary
+# shipped in a Maven Central jar), runs the Puerta distribution in front of it, routes real client traffic
+# through it and prints the result. Needs only Java 17+ and Maven.
+set -euo pipefail
+cd "$(dirname "$0")"
+echo "building Puerta (mvn package, tests skipped; ./test.sh runs them) ..."
+mvn -q -B -DskipTests -Dspotless.check.skip=true package
+home=$(echo "$PWD"/dist/target/puerta-*/)
+exec java -cp "examples/demo/target/classes:examples/demo/target/lib/*" io.puerta.examples.demo.Demo "$home"

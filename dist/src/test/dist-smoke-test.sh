@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Checks the distribution as a user gets it: unpack the tar.gz, list plugins, refuse a broken plugin jar by
+# name, validate the example configuration, and proxy redis-cli and redis-benchmark traffic to a real
+# redis-server. Needs redis-server, redis-cli and redis-benchmark on the PATH (test.sh installs them).
+set -euo pipefail
+tarball=$1
+passed=0
+failed=0
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+ok() { passed=$((passed + 1)); echo "ok   - $1"; }
+fail() { failed=$((failed + 1)); echo "FAIL - $1"; [ -n "${2:-}" ] && sed 's/^/       /' <<<"$2"; return 0; }
+check() { # description, command...
+  local what=$1; shift
+  local output
+  if output=$("$@" 2>&1); then ok "$what"; else fail "$what" "$output"; fi
+}
+
+for tool in redis-server redis-cli redis-benchmark; do
+  command -v "$tool" >/dev/null || { echo "dist smoke test: $tool is not installed (run ./test.sh, which installs it)"; exit 1; }
+done
+
+free_port() {
+  local port
+  for _ in $(seq 1 100); do
+    port=$((20000 + RANDOM % 20000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return; fi
+  done
+  echo "no free port found" >&2; return 1
+}
+wait_port() {
+  for _ in $(seq 1 100); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+tar -xzf "$tarball" -C "$work"
+home=$(echo "$work"/puerta-*)
+
+check "bin/puerta --help" "$home/bin/puerta" --help
+
+listing=$("$home/bin/puerta" plugins 2>&1) || true
+for expected in "redis-cluster  (" "health-checker: redis-cluster-node" "pikiwidb  (" "health-checker: redis-ping" \
+                "mongo-affinity  (" "client-identifier: socket-addr" "router: single-backend"; do
+  if grep -qF -- "$expected" <<<"$listing"; then ok "plugins lists '$expected'"; else fail "plugins lists '$expected'" "$listing"; fi
+done
+
+broken="$work/broken-home"
+cp -r "$home" "$broken"
+echo "not a jar" > "$broken/plugins/broken.jar"
+if output=$("$broken/bin/puerta" plugins 2>&1); then
+  fail "a broken jar in plugins/ is refused" "$output"
+elif grep -qF "$broken/plugins/broken.jar: not a jar file" <<<"$output"; then
+  ok "a broken jar in plugins/ is refused, naming the file"
+else
+  fail "a broken jar in plugins/ is refused, naming the file" "$output"
+fi
+
+redis_port=$(free_port)
+redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" >"$work/redis.log" 2>&1 &
+pids+=($!)
+wait_port "$redis_port" || { echo "redis-server did not start"; cat "$work/redis.log"; exit 1; }
+
+sed "s/127.0.0.1:6379/127.0.0.1:$redis_port/" "$home/conf/puerta.conf" > "$work/puerta.conf"
+check "check-config accepts the example configuration" "$home/bin/puerta" check-config --config "$work/puerta.conf"
+
+proxy_port=$(free_port)
+PUERTA_LISTEN_PORT=$proxy_port "$home/bin/puerta" --config "$work/puerta.conf" >"$work/puerta.log" 2>&1 &
+puerta_pid=$!
+pids+=($puerta_pid)
+if wait_port "$proxy_port"; then ok "bin/puerta listens on the port from PUERTA_LISTEN_PORT"; else fail "bin/puerta starts" "$(cat "$work/puerta.log")"; fi
+
+check "redis-cli SET through Puerta" test "$(redis-cli -p "$proxy_port" SET smoke "through puerta")" = OK
+check "the value reached the real server" test "$(redis-cli -p "$redis_port" GET smoke)" = "through puerta"
+check "redis-cli GET through Puerta" test "$(redis-cli -p "$proxy_port" GET smoke)" = "through puerta"
+
+bench=$(redis-benchmark -p "$proxy_port" -q -n 20000 -c 50 -P 16 -t set,get,incr,lpush,mset 2>&1) || true
+if grep -qiE "error|ERR" <<<"$bench" || [ "$(grep -c "requests per second" <<<"$bench")" -lt 5 ]; then
+  fail "redis-benchmark through Puerta runs without errors" "$bench"
+else
+  ok "redis-benchmark through Puerta runs without errors"
+fi
+check "counts match after the benchmark" test "$(redis-cli -p "$proxy_port" DBSIZE)" = "$(redis-cli -p "$redis_port" DBSIZE)"
+
+kill -TERM "$puerta_pid"
+for _ in $(seq 1 100); do kill -0 "$puerta_pid" 2>/dev/null || break; sleep 0.1; done
+if kill -0 "$puerta_pid" 2>/dev/null; then
+  fail "SIGTERM stops Puerta gracefully" "$(tail -5 "$work/puerta.log")"
+elif grep -q "Puerta stopped" "$work/puerta.log"; then
+  ok "SIGTERM stops Puerta gracefully"
+else
+  fail "SIGTERM stops Puerta gracefully" "$(tail -20 "$work/puerta.log")"
+fi
+
+echo "smoke: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
