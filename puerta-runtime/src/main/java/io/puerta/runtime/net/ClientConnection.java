@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.Iterator;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -180,6 +181,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
             return;
         }
         // The ring is full: keep the request, stop reading, and try again shortly without blocking the loop.
+        if (backlog.isEmpty()) {
+            metrics.ringFull().inc();
+        }
         backlog.add(new Backlogged(request, reply));
         scheduleRetry();
     }
@@ -196,7 +200,12 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
     @Override
     public void replyReady() {
         if (drainScheduled.compareAndSet(false, true)) {
-            channel.eventLoop().execute(drainTask);
+            try {
+                channel.eventLoop().execute(drainTask);
+            } catch (RejectedExecutionException e) {
+                // The event loop is gone (shutdown) and the channel with it: nobody will write this reply.
+                log.debug("client {}:{} event loop terminated; dropping replies", remoteHost, remotePort);
+            }
         }
     }
 

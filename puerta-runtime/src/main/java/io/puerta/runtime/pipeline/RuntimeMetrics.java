@@ -14,6 +14,7 @@ public final class RuntimeMetrics {
     private final Counter backendErrors;
     private final Counter overflows;
     private final Counter clientConnections;
+    private final Counter ringFull;
 
     public RuntimeMetrics(MetricRegistry registry) {
         this.registry = registry;
@@ -23,6 +24,7 @@ public final class RuntimeMetrics {
         this.backendErrors = registry.counter("puerta.errors.backend");
         this.overflows = registry.counter("puerta.errors.overflow");
         this.clientConnections = registry.counter("puerta.clients.connected");
+        this.ringFull = registry.counter("puerta.ring.full");
     }
 
     public MetricRegistry registry() {
@@ -56,5 +58,10 @@ public final class RuntimeMetrics {
 
     public Counter clientConnections() {
         return clientConnections;
+    }
+
+    /** Times a client's request found the ring full and waited (reading from that client paused meanwhile). */
+    public Counter ringFull() {
+        return ringFull;
     }
 }

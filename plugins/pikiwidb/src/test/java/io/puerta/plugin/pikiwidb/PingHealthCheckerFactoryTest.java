@@ -3,12 +3,11 @@ package io.puerta.plugin.pikiwidb;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.mockito.Mockito.mock;
-import static org.mockito.Mockito.when;
 
 import com.typesafe.config.ConfigFactory;
 import io.puerta.runtime.testing.RedisServerProcess;
+import io.puerta.runtime.testing.TestingBackend;
 import io.puerta.spi.PluginContext;
-import io.puerta.spi.backend.Backend;
 import io.puerta.spi.health.HealthChecker;
 import io.puerta.spi.health.HealthResult;
 import java.io.IOException;
@@ -25,19 +24,16 @@ class PingHealthCheckerFactoryTest {
     private final HealthChecker checker =
             new PingHealthCheckerFactory().create(ConfigFactory.empty(), mock(PluginContext.class));
 
-    private static Backend backend(int port) {
-        Backend backend = mock(Backend.class);
-        when(backend.host()).thenReturn("127.0.0.1");
-        when(backend.port()).thenReturn(port);
-        return backend;
-    }
-
     @Test
     void aRunningServerIsUpAndAStoppedOneFails() throws Exception {
         try (RedisServerProcess redis = RedisServerProcess.start()) {
-            assertEquals(HealthResult.up("PONG"), checker.check(backend(redis.port()), Duration.ofSeconds(1)));
+            assertEquals(
+                    HealthResult.up("PONG"),
+                    checker.check(TestingBackend.loopback(redis.port()), Duration.ofSeconds(1)));
             redis.stop();
-            assertThrows(IOException.class, () -> checker.check(backend(redis.port()), Duration.ofSeconds(1)));
+            assertThrows(
+                    IOException.class,
+                    () -> checker.check(TestingBackend.loopback(redis.port()), Duration.ofSeconds(1)));
         }
     }
 
@@ -55,7 +51,7 @@ class PingHealthCheckerFactoryTest {
                 }
             });
             server.start();
-            HealthResult result = checker.check(backend(loading.getLocalPort()), Duration.ofSeconds(1));
+            HealthResult result = checker.check(TestingBackend.loopback(loading.getLocalPort()), Duration.ofSeconds(1));
             assertEquals(HealthResult.down("PING answered -LOADING Redis is loading the dataset in memory"), result);
             server.join(2000);
         }
@@ -66,7 +62,7 @@ class PingHealthCheckerFactoryTest {
         try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             assertThrows(
                     SocketTimeoutException.class,
-                    () -> checker.check(backend(silent.getLocalPort()), Duration.ofMillis(200)));
+                    () -> checker.check(TestingBackend.loopback(silent.getLocalPort()), Duration.ofMillis(200)));
         }
     }
 }

@@ -4,12 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.Mockito.mock;
-import static org.mockito.Mockito.when;
 
 import com.typesafe.config.ConfigFactory;
 import io.puerta.runtime.testing.RedisServerProcess;
+import io.puerta.runtime.testing.TestingBackend;
 import io.puerta.spi.PluginContext;
-import io.puerta.spi.backend.Backend;
 import io.puerta.spi.health.HealthChecker;
 import io.puerta.spi.health.HealthResult;
 import java.time.Duration;
@@ -20,17 +19,10 @@ class ClusterNodeHealthCheckerFactoryTest {
     private final HealthChecker checker =
             new ClusterNodeHealthCheckerFactory().create(ConfigFactory.empty(), mock(PluginContext.class));
 
-    private static Backend backend(int port) {
-        Backend backend = mock(Backend.class);
-        when(backend.host()).thenReturn("127.0.0.1");
-        when(backend.port()).thenReturn(port);
-        return backend;
-    }
-
     @Test
     void aServerWithoutClusterSupportIsDown() throws Exception {
         try (RedisServerProcess redis = RedisServerProcess.start()) {
-            HealthResult result = checker.check(backend(redis.port()), Duration.ofSeconds(1));
+            HealthResult result = checker.check(TestingBackend.loopback(redis.port()), Duration.ofSeconds(1));
             assertFalse(result.healthy());
             assertTrue(result.detail().startsWith("CLUSTER INFO answered -ERR"), result.detail());
         }
@@ -42,7 +34,7 @@ class ClusterNodeHealthCheckerFactoryTest {
                 BlockingRespClient admin = new BlockingRespClient("127.0.0.1", node.port(), Duration.ofSeconds(2))) {
             assertEquals(
                     HealthResult.down("cluster_state:fail"),
-                    checker.check(backend(node.port()), Duration.ofSeconds(1)));
+                    checker.check(TestingBackend.loopback(node.port()), Duration.ofSeconds(1)));
             String[] addSlots = new String[2 + 16384];
             addSlots[0] = "CLUSTER";
             addSlots[1] = "ADDSLOTS";
@@ -53,7 +45,7 @@ class ClusterNodeHealthCheckerFactoryTest {
             HealthResult result = null;
             long deadline = System.nanoTime() + 10_000_000_000L;
             while (System.nanoTime() < deadline) {
-                result = checker.check(backend(node.port()), Duration.ofSeconds(1));
+                result = checker.check(TestingBackend.loopback(node.port()), Duration.ofSeconds(1));
                 if (result.healthy()) {
                     break;
                 }
