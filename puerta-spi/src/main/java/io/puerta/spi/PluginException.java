@@ -8,10 +8,12 @@ public class PluginException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    /** A failure with a message the client will see. */
     public PluginException(String message) {
         super(message);
     }
 
+    /** A failure with a message the client will see, and its cause for the log. */
     public PluginException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -3,6 +3,7 @@ package io.puerta.runtime.pipeline;
 import com.codahale.metrics.Counter;
 import io.puerta.runtime.plugin.PluginCalls;
 import io.puerta.runtime.plugin.Registered;
+import io.puerta.spi.PluginException;
 import io.puerta.spi.request.Request;
 import io.puerta.spi.routing.RouteDecision;
 import io.puerta.spi.routing.Router;
@@ -65,6 +66,11 @@ public final class RouterGuard {
     private RouteDecision failed(Throwable t) {
         if (t instanceof VirtualMachineError error && !(t instanceof StackOverflowError)) {
             throw error;
+        }
+        if (t instanceof PluginException expected) {
+            // The plugin's own way of refusing a request: its message is the client's error, not a bug.
+            log.debug("router '{}' refused a request: {}", name, expected.getMessage());
+            return RouteDecision.fail(String.valueOf(expected.getMessage()));
         }
         failures.inc();
         String kind = t.getClass().getName() + ":" + firstFrame(t);

@@ -127,9 +127,9 @@ class ConfigurationTest {
     }
 
     @Test
-    void aRouterOfAnotherProtocolIsRefused() {
+    void mongoListenersAreRefusedUntilTheyExist() {
         assertEquals(
-                List.of("puerta.router: router 'single-backend' speaks resp but puerta.protocol is mongo"),
+                List.of("puerta.protocol: mongo listeners are not available in this version (only resp)"),
                 problems("puerta { protocol = mongo, backends = [{ address = \"h:1\" }] }"));
     }
 

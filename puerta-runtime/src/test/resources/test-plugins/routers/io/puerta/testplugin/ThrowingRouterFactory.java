@@ -2,13 +2,14 @@ package io.puerta.testplugin;
 
 import com.typesafe.config.Config;
 import io.puerta.spi.PluginContext;
+import io.puerta.spi.PluginException;
 import io.puerta.spi.request.Protocol;
 import io.puerta.spi.request.RespCommand;
 import io.puerta.spi.routing.RouteDecision;
 import io.puerta.spi.routing.Router;
 import io.puerta.spi.routing.RouterFactory;
 
-/** Forwards to the first backend, but fails on purpose for BOOM (throws) and NODECISION (returns null). */
+/** Forwards to the first backend, but fails on purpose: BOOM throws, REFUSE refuses, NODECISION returns null. */
 public final class ThrowingRouterFactory implements RouterFactory {
     @Override
     public String name() {
@@ -27,6 +28,9 @@ public final class ThrowingRouterFactory implements RouterFactory {
             String name = ((RespCommand) request).name();
             if (name.equals("BOOM")) {
                 throw new IllegalStateException("boom on purpose");
+            }
+            if (name.equals("REFUSE")) {
+                throw new PluginException("NOPE refused on purpose");
             }
             if (name.equals("NODECISION")) {
                 return null;
