@@ -17,4 +17,7 @@ public interface PluginContext {
 
     /** The name of the factory being created, as selected in the configuration. */
     String factoryName();
+
+    /** Where this plugin reports its metrics. */
+    io.puerta.spi.metrics.PluginMetrics metrics();
 }

@@ -1,13 +1,21 @@
 package io.puerta.runtime.pipeline;
 
 import com.codahale.metrics.Counter;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import io.puerta.runtime.plugin.PluginCalls;
 import io.puerta.runtime.plugin.Registered;
+import io.puerta.runtime.protocol.resp.RespWriter;
 import io.puerta.spi.PluginException;
 import io.puerta.spi.request.Request;
+import io.puerta.spi.routing.ReplyMerger;
 import io.puerta.spi.routing.RouteDecision;
 import io.puerta.spi.routing.Router;
 import io.puerta.spi.routing.RouterFactory;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -47,6 +55,32 @@ public final class RouterGuard {
             return decision;
         } catch (Throwable t) {
             return failed(t);
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
+
+    /**
+     * Runs a router's {@link ReplyMerger} on the replies of a split, guarded like {@link #route}: whatever it throws
+     * or returns wrongly becomes an error reply.
+     */
+    public ByteBuf merge(ReplyMerger merger, ByteBuf[] replies) {
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(pluginLoader);
+        try {
+            List<ByteBuffer> views = new ArrayList<>(replies.length);
+            for (ByteBuf reply : replies) {
+                views.add(reply.nioBuffer().asReadOnlyBuffer());
+            }
+            ByteBuffer merged = merger.merge(views);
+            if (merged == null || !merged.hasRemaining()) {
+                throw new IllegalStateException("reply merger returned no reply");
+            }
+            return Unpooled.copiedBuffer(merged);
+        } catch (Throwable t) {
+            RouteDecision.Fail fail = (RouteDecision.Fail) failed(t);
+            return RespWriter.error(ByteBufAllocator.DEFAULT, fail.message());
         } finally {
             thread.setContextClassLoader(previous);
         }

@@ -63,7 +63,7 @@ final class RoutingStage implements EventHandler<RequestEvent> {
             reply.stage(request.takeFrame());
             stage(connection, reply);
         } else if (decision instanceof RouteDecision.Split split) {
-            SplitMerge merge = new SplitMerge(reply, split.merge(), split.parts());
+            SplitMerge merge = new SplitMerge(reply, split, router);
             List<SplitPart> parts = split.parts();
             for (int i = 0; i < parts.size(); i++) {
                 SplitPart part = parts.get(i);

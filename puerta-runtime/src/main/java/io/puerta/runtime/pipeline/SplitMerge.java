@@ -5,6 +5,8 @@ import io.netty.buffer.ByteBufAllocator;
 import io.puerta.runtime.protocol.resp.RespReplyScanner;
 import io.puerta.runtime.protocol.resp.RespWriter;
 import io.puerta.spi.routing.MergeKind;
+import io.puerta.spi.routing.ReplyMerger;
+import io.puerta.spi.routing.RouteDecision;
 import io.puerta.spi.routing.SplitPart;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -18,14 +20,18 @@ final class SplitMerge {
 
     private final ReplySlot parent;
     private final MergeKind kind;
+    private final ReplyMerger merger;
+    private final RouterGuard router;
     private final List<SplitPart> parts;
     private final ByteBuf[] replies;
     private final AtomicInteger remaining;
 
-    SplitMerge(ReplySlot parent, MergeKind kind, List<SplitPart> parts) {
+    SplitMerge(ReplySlot parent, RouteDecision.Split split, RouterGuard router) {
         this.parent = parent;
-        this.kind = kind;
-        this.parts = parts;
+        this.kind = split.merge();
+        this.merger = split.merger();
+        this.router = router;
+        this.parts = split.parts();
         this.replies = new ByteBuf[parts.size()];
         this.remaining = new AtomicInteger(parts.size());
     }
@@ -59,6 +65,9 @@ final class SplitMerge {
     }
 
     private ByteBuf merge() {
+        if (kind == MergeKind.CUSTOM) {
+            return router.merge(merger, replies);
+        }
         ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
         for (ByteBuf reply : replies) {
             if (type(reply) == '-') {
@@ -82,6 +91,7 @@ final class SplitMerge {
                 yield RespWriter.status(alloc, "OK");
             }
             case ARRAY_BY_POSITION -> mergeArrays(alloc);
+            case CUSTOM -> throw new IllegalStateException("handled above");
         };
     }
 

@@ -71,10 +71,13 @@ public final class PuertaServer implements AutoCloseable {
                 new BackendConnector(group, transport, settings.backend(), new RuntimeMetrics(new MetricRegistry())),
                 settings.backend())) {
             ProblemCollector problems = new ProblemCollector();
-            Router router = createRouter(configuration, backends, problems);
-            HealthChecker checker = createHealthChecker(configuration, backends, problems);
+            MetricRegistry scratch = new MetricRegistry();
+            Router router = createRouter(configuration, backends, scratch, problems);
+            HealthChecker checker = createHealthChecker(configuration, backends, scratch, problems);
             problems.throwIfAny(configuration.origin());
-            router.close();
+            if (router != null) {
+                router.close();
+            }
             if (checker != null) {
                 checker.close();
             }
@@ -101,8 +104,8 @@ public final class PuertaServer implements AutoCloseable {
         resources.push(backends);
 
         ProblemCollector problems = new ProblemCollector();
-        Router router = createRouter(configuration, backends, problems);
-        HealthChecker checker = createHealthChecker(configuration, backends, problems);
+        Router router = createRouter(configuration, backends, metrics.registry(), problems);
+        HealthChecker checker = createHealthChecker(configuration, backends, metrics.registry(), problems);
         problems.throwIfAny(configuration.origin());
 
         Registered<RouterFactory> routerOrigin =
@@ -140,7 +143,7 @@ public final class PuertaServer implements AutoCloseable {
     }
 
     private static Router createRouter(
-            Configuration configuration, BackendRegistry backends, ProblemCollector problems) {
+            Configuration configuration, BackendRegistry backends, MetricRegistry registry, ProblemCollector problems) {
         Settings settings = configuration.settings();
         Registered<RouterFactory> factory =
                 configuration.plugins().router(settings.router()).orElseThrow();
@@ -148,12 +151,13 @@ public final class PuertaServer implements AutoCloseable {
                 "puerta.router",
                 "router '" + factory.name() + "' (" + factory.plugin().location() + ")",
                 factory.plugin().classLoader(),
-                () -> factory.factory().create(settings.config(), new RuntimePluginContext(backends, factory.name())),
+                () -> factory.factory()
+                        .create(settings.config(), new RuntimePluginContext(backends, factory.name(), registry)),
                 problems);
     }
 
     private static HealthChecker createHealthChecker(
-            Configuration configuration, BackendRegistry backends, ProblemCollector problems) {
+            Configuration configuration, BackendRegistry backends, MetricRegistry registry, ProblemCollector problems) {
         Settings settings = configuration.settings();
         if (settings.healthCheck().checker().isEmpty()) {
             return null;
@@ -166,7 +170,8 @@ public final class PuertaServer implements AutoCloseable {
                 "puerta.health-check.checker",
                 "health checker '" + factory.name() + "' (" + factory.plugin().location() + ")",
                 factory.plugin().classLoader(),
-                () -> factory.factory().create(settings.config(), new RuntimePluginContext(backends, factory.name())),
+                () -> factory.factory()
+                        .create(settings.config(), new RuntimePluginContext(backends, factory.name(), registry)),
                 problems);
     }
 

@@ -1,8 +1,10 @@
 package io.puerta.runtime.server;
 
+import com.codahale.metrics.MetricRegistry;
 import io.puerta.runtime.backend.BackendRegistry;
 import io.puerta.spi.PluginContext;
 import io.puerta.spi.backend.Backend;
+import io.puerta.spi.metrics.PluginMetrics;
 import java.util.List;
 
 /** The {@link PluginContext} handed to one factory. */
@@ -10,10 +12,12 @@ final class RuntimePluginContext implements PluginContext {
 
     private final BackendRegistry backends;
     private final String factoryName;
+    private final PluginMetrics metrics;
 
-    RuntimePluginContext(BackendRegistry backends, String factoryName) {
+    RuntimePluginContext(BackendRegistry backends, String factoryName, MetricRegistry registry) {
         this.backends = backends;
         this.factoryName = factoryName;
+        this.metrics = new RegistryPluginMetrics(registry, factoryName);
     }
 
     @Override
@@ -29,5 +33,10 @@ final class RuntimePluginContext implements PluginContext {
     @Override
     public String factoryName() {
         return factoryName;
+    }
+
+    @Override
+    public PluginMetrics metrics() {
+        return metrics;
     }
 }

@@ -119,6 +119,28 @@ class PluginRoutingTest {
     }
 
     @Test
+    void aRouterMergesRepliesItselfAndReportsItsOwnMetrics() {
+        try (TestProxy proxy = TestProxy.start("router = test-split\n" + TestProxy.backends(even, odd), plugins);
+                Jedis client = new Jedis("127.0.0.1", proxy.port());
+                Jedis evenDirect = new Jedis("127.0.0.1", even.port());
+                Jedis oddDirect = new Jedis("127.0.0.1", odd.port())) {
+            client.mset("a-1", "1", "b-1", "1", "c-1", "1");
+            assertEquals(evenDirect.dbSize() + oddDirect.dbSize(), client.dbSize());
+            JedisDataException error = assertThrows(JedisDataException.class, () -> send(client, "BADMERGE"));
+            assertEquals(
+                    "ERR router 'test-split' failed: java.lang.IllegalArgumentException: merger failed on purpose",
+                    error.getMessage());
+            assertEquals("PONG", client.ping(), "the connection carries on");
+            assertEquals(
+                    3,
+                    proxy.server()
+                            .metrics()
+                            .counter("puerta.plugin.test-split.splits")
+                            .getCount());
+        }
+    }
+
+    @Test
     void aFailedPartFailsTheWholeSplitCommandWithItsError() {
         int nobody = io.puerta.runtime.testing.FreePorts.next();
         String config = "router = test-split\n backends = [{ address = \"" + even.address()

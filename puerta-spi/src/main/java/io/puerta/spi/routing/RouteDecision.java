@@ -23,6 +23,11 @@ public sealed interface RouteDecision
         return new Fail(message);
     }
 
+    /** Send the parts and combine their replies with the router's own merger. */
+    static RouteDecision split(List<SplitPart> parts, ReplyMerger merger) {
+        return new Split(parts, MergeKind.CUSTOM, merger);
+    }
+
     /** Answer with these raw protocol bytes, without contacting any backend. */
     static RouteDecision respond(ByteBuffer reply) {
         return new Respond(reply);
@@ -37,16 +42,27 @@ public sealed interface RouteDecision
 
     /**
      * Send each part to its backend and merge the replies into one, in the client's order. Used for multi-key
-     * commands whose keys live on different backends.
+     * commands whose keys live on different backends, and for commands sent to every backend.
+     *
+     * @param merger the router's merger, required with {@link MergeKind#CUSTOM} and null otherwise
      */
-    record Split(List<SplitPart> parts, MergeKind merge) implements RouteDecision {
+    record Split(List<SplitPart> parts, MergeKind merge, ReplyMerger merger) implements RouteDecision {
+        /** Validates the components. */
         public Split {
             requireNonNull(parts, "parts is null");
             requireNonNull(merge, "merge is null");
             if (parts.isEmpty()) {
                 throw new IllegalArgumentException("a split needs at least one part");
             }
+            if ((merge == MergeKind.CUSTOM) != (merger != null)) {
+                throw new IllegalArgumentException("a merger is given with MergeKind.CUSTOM, and only then");
+            }
             parts = List.copyOf(parts);
+        }
+
+        /** A split merged by the runtime. */
+        public Split(List<SplitPart> parts, MergeKind merge) {
+            this(parts, merge, null);
         }
     }
 

@@ -3,6 +3,7 @@ package io.puerta.testplugin;
 import com.typesafe.config.Config;
 import io.puerta.spi.PluginContext;
 import io.puerta.spi.backend.Backend;
+import io.puerta.spi.metrics.Counter;
 import io.puerta.spi.request.Protocol;
 import io.puerta.spi.request.Request;
 import io.puerta.spi.request.RespCommand;
@@ -11,6 +12,8 @@ import io.puerta.spi.routing.RouteDecision;
 import io.puerta.spi.routing.Router;
 import io.puerta.spi.routing.RouterFactory;
 import io.puerta.spi.routing.SplitPart;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -29,11 +32,24 @@ public final class SplitRouterFactory implements RouterFactory {
     @Override
     public Router create(Config config, PluginContext context) {
         List<Backend> backends = context.configuredBackends();
-        return request -> route((RespCommand) request, backends);
+        Counter splits = context.metrics().counter("splits");
+        return request -> {
+            RouteDecision decision = route((RespCommand) request, backends);
+            if (decision instanceof RouteDecision.Split) {
+                splits.inc();
+            }
+            return decision;
+        };
     }
 
     private static RouteDecision route(RespCommand command, List<Backend> backends) {
         switch (command.name()) {
+            case "DBSIZE":
+                return RouteDecision.split(everywhere(command, backends), SplitRouterFactory::sumIntegers);
+            case "BADMERGE":
+                return RouteDecision.split(everywhere(command, backends), replies -> {
+                    throw new IllegalArgumentException("merger failed on purpose");
+                });
             case "MGET":
                 return split(command, backends, 1, MergeKind.ARRAY_BY_POSITION);
             case "DEL":
@@ -72,6 +88,24 @@ public final class SplitRouterFactory implements RouterFactory {
             }
         }
         return new RouteDecision.Split(parts, merge);
+    }
+
+    private static List<SplitPart> everywhere(RespCommand command, List<Backend> backends) {
+        List<SplitPart> parts = new ArrayList<>();
+        for (Backend backend : backends) {
+            parts.add(new SplitPart(backend, List.of("DBSIZE".getBytes(StandardCharsets.US_ASCII)), List.of()));
+        }
+        return parts;
+    }
+
+    // A custom merger reads raw RESP: here, integer replies such as ":12\r\n".
+    private static ByteBuffer sumIntegers(List<ByteBuffer> replies) {
+        long sum = 0;
+        for (ByteBuffer reply : replies) {
+            String text = StandardCharsets.US_ASCII.decode(reply).toString().trim();
+            sum += Long.parseLong(text.substring(1));
+        }
+        return ByteBuffer.wrap((":" + sum + "\r\n").getBytes(StandardCharsets.US_ASCII));
     }
 
     private static int shard(byte[] key) {

@@ -1,0 +1,2 @@
+/** Plugin metrics, exported by the runtime. */
+package io.puerta.spi.metrics;
