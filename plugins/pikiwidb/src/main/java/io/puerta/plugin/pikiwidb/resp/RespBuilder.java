@@ -1,0 +1,77 @@
+package io.puerta.plugin.pikiwidb.resp;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/** Builds RESP2 replies the proxy gives itself. */
+public final class RespBuilder {
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    public static ByteBuffer status(String text) {
+        return new RespBuilder().line('+', text).build();
+    }
+
+    public static ByteBuffer integer(long value) {
+        return new RespBuilder().line(':', Long.toString(value)).build();
+    }
+
+    public static ByteBuffer bulk(byte[] bytes) {
+        return new RespBuilder().bulkString(bytes).build();
+    }
+
+    public static ByteBuffer nullBulk() {
+        return new RespBuilder().line('$', "-1").build();
+    }
+
+    public static ByteBuffer bulkArray(List<byte[]> items) {
+        RespBuilder builder = new RespBuilder().arrayHeader(items.size());
+        for (byte[] item : items) {
+            builder.bulkString(item);
+        }
+        return builder.build();
+    }
+
+    public RespBuilder arrayHeader(int count) {
+        return line('*', Integer.toString(count));
+    }
+
+    public RespBuilder bulkString(byte[] bytes) {
+        line('$', Integer.toString(bytes.length));
+        out.writeBytes(bytes);
+        out.write('\r');
+        out.write('\n');
+        return this;
+    }
+
+    public RespBuilder bulkString(String text) {
+        return bulkString(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public RespBuilder integerValue(long value) {
+        return line(':', Long.toString(value));
+    }
+
+    /** Appends bytes that are already a complete RESP value. */
+    public RespBuilder raw(ByteBuffer value) {
+        ByteBuffer copy = value.duplicate();
+        byte[] bytes = new byte[copy.remaining()];
+        copy.get(bytes);
+        out.writeBytes(bytes);
+        return this;
+    }
+
+    public ByteBuffer build() {
+        return ByteBuffer.wrap(out.toByteArray());
+    }
+
+    private RespBuilder line(char type, String text) {
+        out.write(type);
+        out.writeBytes(text.getBytes(StandardCharsets.UTF_8));
+        out.write('\r');
+        out.write('\n');
+        return this;
+    }
+}

@@ -1,0 +1,61 @@
+package io.puerta.plugin.pikiwidb.ring;
+
+import io.puerta.plugin.pikiwidb.hash.KeyHash;
+import java.nio.ByteBuffer;
+
+/**
+ * Which server owns a key: the hash tag is applied, the key hashed, and the distribution consulted, in twemproxy's
+ * order. An empty key, or a ring of one server, short-cuts as in twemproxy.
+ */
+public final class KeyRing {
+
+    private final KeyHash hash;
+    private final Distribution distribution;
+    private final byte[] hashTag;
+    private final int liveServers;
+    private final int onlyServer;
+
+    public KeyRing(KeyHash hash, Distribution distribution, String hashTag, int liveServers, int onlyServer) {
+        this.hash = hash;
+        this.distribution = distribution;
+        this.hashTag = hashTag.isEmpty() ? null : hashTag.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        this.liveServers = liveServers;
+        this.onlyServer = onlyServer;
+    }
+
+    /** The index of the server for a key given as a read-only buffer (positioned at the key). */
+    public int serverFor(ByteBuffer key) {
+        byte[] bytes = new byte[key.remaining()];
+        key.duplicate().get(bytes);
+        return serverFor(bytes);
+    }
+
+    public int serverFor(byte[] key) {
+        if (liveServers == 1) {
+            return onlyServer;
+        }
+        int start = 0;
+        int length = key.length;
+        if (hashTag != null) {
+            int open = indexOf(key, hashTag[0], 0);
+            if (open >= 0) {
+                int close = indexOf(key, hashTag[1], open + 1);
+                if (close >= 0 && close - open > 1) {
+                    start = open + 1;
+                    length = close - start;
+                }
+            }
+        }
+        int h = length == 0 ? 0 : hash.hash(key, start, length);
+        return distribution.select(h);
+    }
+
+    private static int indexOf(byte[] bytes, byte b, int from) {
+        for (int i = from; i < bytes.length; i++) {
+            if (bytes[i] == b) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

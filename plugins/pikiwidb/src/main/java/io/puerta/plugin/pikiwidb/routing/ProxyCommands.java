@@ -1,0 +1,258 @@
+package io.puerta.plugin.pikiwidb.routing;
+
+import io.puerta.plugin.pikiwidb.resp.RespBuilder;
+import io.puerta.plugin.pikiwidb.resp.RespReader;
+import io.puerta.spi.backend.Backend;
+import io.puerta.spi.request.RespCommand;
+import io.puerta.spi.routing.MergeKind;
+import io.puerta.spi.routing.RouteDecision;
+import io.puerta.spi.routing.SplitPart;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Commands about the whole data set rather than one key, answered by the proxy or fanned out to every server and
+ * merged: PING, ECHO, SELECT 0, QUIT, HELLO, CLIENT, INFO, DBSIZE, FLUSHALL/FLUSHDB, KEYS, SCAN, RANDOMKEY, CONFIG,
+ * COMMAND, TIME, LASTSAVE.
+ */
+public final class ProxyCommands {
+
+    private final String routerName;
+    private final ServerSet servers;
+
+    public ProxyCommands(String routerName, ServerSet servers) {
+        this.routerName = routerName;
+        this.servers = servers;
+    }
+
+    public RouteDecision route(RespCommand command) {
+        String name = command.name();
+        int argc = command.argCount();
+        switch (name) {
+            case "PING":
+                if (argc > 2) {
+                    return wrongArity(name);
+                }
+                return argc == 1
+                        ? RouteDecision.respond(RespBuilder.status("PONG"))
+                        : RouteDecision.respond(RespBuilder.bulk(command.argBytes(1)));
+            case "ECHO":
+                return argc != 2 ? wrongArity(name) : RouteDecision.respond(RespBuilder.bulk(command.argBytes(1)));
+            case "QUIT":
+                return RouteDecision.respond(RespBuilder.status("OK"));
+            case "SELECT":
+                if (argc != 2) {
+                    return wrongArity(name);
+                }
+                return "0".equals(command.argString(1))
+                        ? RouteDecision.respond(RespBuilder.status("OK"))
+                        : RouteDecision.fail("only database 0 is available through the proxy");
+            case "HELLO":
+                return hello(command);
+            case "CLIENT":
+                return client(command);
+            case "DBSIZE":
+                return everywhere(servers.live(), args(command), MergeKind.INTEGER_SUM);
+            case "FLUSHALL":
+            case "FLUSHDB":
+                return everywhere(servers.all(), args(command), MergeKind.ALL_OK);
+            case "KEYS":
+                if (argc != 2) {
+                    return wrongArity(name);
+                }
+                return RouteDecision.split(parts(servers.live(), args(command)), ProxyCommands::concatArrays);
+            case "SCAN":
+                return scan(command);
+            case "INFO":
+                return info(command);
+            case "CONFIG":
+                return config(command);
+            case "RANDOMKEY":
+            case "TIME":
+            case "LASTSAVE":
+            case "COMMAND":
+                return anyLive(name.equals("RANDOMKEY"));
+            default:
+                return RouteDecision.fail("command '" + name + "' is not handled by the proxy");
+        }
+    }
+
+    private RouteDecision hello(RespCommand command) {
+        if (command.argCount() > 1 && !"2".equals(command.argString(1))) {
+            return RouteDecision.fail("NOPROTO this proxy speaks RESP2 only");
+        }
+        RespBuilder reply = new RespBuilder().arrayHeader(14);
+        reply.bulkString("server").bulkString("puerta");
+        reply.bulkString("version").bulkString(version());
+        reply.bulkString("proto").integerValue(2);
+        reply.bulkString("id").integerValue(command.client().connectionId());
+        reply.bulkString("mode").bulkString("proxy");
+        reply.bulkString("role").bulkString("master");
+        reply.bulkString("modules").arrayHeader(0);
+        return RouteDecision.respond(reply.build());
+    }
+
+    private RouteDecision client(RespCommand command) {
+        String sub = command.argCount() > 1 ? command.argString(1).toUpperCase(Locale.ROOT) : "";
+        switch (sub) {
+            case "SETNAME":
+            case "SETINFO":
+                // Names are per proxy connection and not kept: accepted so that clients setting one work.
+                return RouteDecision.respond(RespBuilder.status("OK"));
+            case "GETNAME":
+                return RouteDecision.respond(RespBuilder.nullBulk());
+            case "ID":
+                return RouteDecision.respond(
+                        RespBuilder.integer(command.client().connectionId()));
+            default:
+                return RouteDecision.fail("CLIENT " + sub + " is not supported through the proxy");
+        }
+    }
+
+    private RouteDecision config(RespCommand command) {
+        String sub = command.argCount() > 1 ? command.argString(1).toUpperCase(Locale.ROOT) : "";
+        if (sub.equals("GET")) {
+            return anyLive(false);
+        }
+        if (sub.equals("SET") || sub.equals("RESETSTAT") || sub.equals("REWRITE")) {
+            return everywhere(servers.all(), args(command), MergeKind.ALL_OK);
+        }
+        return RouteDecision.fail("CONFIG " + sub + " is not supported through the proxy");
+    }
+
+    private RouteDecision info(RespCommand command) {
+        List<Backend> live = servers.live();
+        if (live.isEmpty()) {
+            return noLiveServer();
+        }
+        String header = "# Proxy\r\nproxy:puerta\r\nproxy_version:" + version() + "\r\nrouter:" + routerName
+                + "\r\nservers:" + servers.all().size() + "\r\nlive_servers:" + live.size() + "\r\n";
+        List<String> names = live.stream().map(Backend::name).toList();
+        return RouteDecision.split(parts(live, args(command)), replies -> {
+            StringBuilder text = new StringBuilder(header);
+            for (int i = 0; i < replies.size(); i++) {
+                Object reply = new RespReader(replies.get(i)).read();
+                text.append("\r\n# Backend ").append(names.get(i)).append("\r\n");
+                if (reply instanceof byte[] bytes) {
+                    text.append(new String(bytes, StandardCharsets.UTF_8));
+                } else if (reply instanceof RespReader.ServerError error) {
+                    text.append("error:").append(error.message()).append("\r\n");
+                }
+            }
+            return RespBuilder.bulk(text.toString().getBytes(StandardCharsets.UTF_8));
+        });
+    }
+
+    /**
+     * SCAN walks the servers one after the other. The proxy's cursor is {@code serverCursor * servers + index}:
+     * zero starts at the first server, and when a server's own cursor returns to zero the walk moves on to the
+     * next one.
+     */
+    private RouteDecision scan(RespCommand command) {
+        if (command.argCount() < 2) {
+            return wrongArity("SCAN");
+        }
+        List<Backend> all = servers.all();
+        long cursor;
+        try {
+            cursor = Long.parseUnsignedLong(command.argString(1));
+        } catch (NumberFormatException e) {
+            return RouteDecision.fail("invalid cursor");
+        }
+        int count = all.size();
+        int index = (int) Long.remainderUnsigned(cursor, count);
+        long serverCursor = Long.divideUnsigned(cursor, count);
+        List<byte[]> args = args(command);
+        args.set(1, Long.toUnsignedString(serverCursor).getBytes(StandardCharsets.US_ASCII));
+        SplitPart part = new SplitPart(all.get(index), args, List.of());
+        return RouteDecision.split(List.of(part), replies -> {
+            ByteBuffer reply = replies.get(0);
+            Object value = new RespReader(reply).read();
+            if (!(value instanceof Object[] pair) || pair.length != 2 || !(pair[0] instanceof byte[] next)) {
+                return reply; // an error, passed on as the server gave it
+            }
+            long nextServerCursor = Long.parseUnsignedLong(new String(next, StandardCharsets.US_ASCII));
+            long proxyCursor;
+            if (nextServerCursor != 0) {
+                proxyCursor = nextServerCursor * count + index;
+                if (Long.divideUnsigned(proxyCursor, count) != nextServerCursor) {
+                    throw new IllegalStateException("server cursor " + nextServerCursor + " is too large to encode");
+                }
+            } else {
+                proxyCursor = index + 1 < count ? index + 1 : 0;
+            }
+            RespBuilder merged = new RespBuilder().arrayHeader(2);
+            merged.bulkString(Long.toUnsignedString(proxyCursor));
+            Object[] keys = (Object[]) pair[1];
+            merged.arrayHeader(keys.length);
+            for (Object key : keys) {
+                merged.bulkString((byte[]) key);
+            }
+            return merged.build();
+        });
+    }
+
+    private RouteDecision anyLive(boolean random) {
+        List<Backend> live = servers.live();
+        if (live.isEmpty()) {
+            return noLiveServer();
+        }
+        return RouteDecision.forward(
+                live.get(random ? ThreadLocalRandom.current().nextInt(live.size()) : 0));
+    }
+
+    private RouteDecision everywhere(List<Backend> targets, List<byte[]> args, MergeKind merge) {
+        if (targets.isEmpty()) {
+            return noLiveServer();
+        }
+        return new RouteDecision.Split(parts(targets, args), merge);
+    }
+
+    private static List<SplitPart> parts(List<Backend> targets, List<byte[]> args) {
+        List<SplitPart> parts = new ArrayList<>(targets.size());
+        for (Backend backend : targets) {
+            parts.add(new SplitPart(backend, args, List.of()));
+        }
+        return parts;
+    }
+
+    /** KEYS: the arrays of every server, one after the other; an error of any server is the reply. */
+    static ByteBuffer concatArrays(List<ByteBuffer> replies) {
+        List<byte[]> all = new ArrayList<>();
+        for (ByteBuffer reply : replies) {
+            Object value = new RespReader(reply).read();
+            if (value instanceof RespReader.ServerError error) {
+                return error.toReply();
+            }
+            for (Object item : (Object[]) value) {
+                all.add((byte[]) item);
+            }
+        }
+        return RespBuilder.bulkArray(all);
+    }
+
+    static List<byte[]> args(RespCommand command) {
+        List<byte[]> args = new ArrayList<>(command.argCount());
+        for (int i = 0; i < command.argCount(); i++) {
+            args.add(command.argBytes(i));
+        }
+        return args;
+    }
+
+    static RouteDecision wrongArity(String name) {
+        return RouteDecision.fail("wrong number of arguments for '" + name.toLowerCase(Locale.ROOT) + "' command");
+    }
+
+    static RouteDecision noLiveServer() {
+        return RouteDecision.fail("no live server: every server is ejected");
+    }
+
+    private static String version() {
+        String version = ProxyCommands.class.getPackage().getImplementationVersion();
+        return version == null ? "development" : version;
+    }
+}
