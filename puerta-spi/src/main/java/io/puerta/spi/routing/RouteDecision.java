@@ -18,7 +18,11 @@ public sealed interface RouteDecision
         return new Forward(backend);
     }
 
-    /** Fail the request; the runtime encodes {@code message} as the protocol's error (for RESP: {@code -ERR ...}). */
+    /**
+     * Fail the request; the runtime encodes {@code message} as the protocol's error. For RESP the reply is
+     * {@code -ERR <message>}, unless the message starts with an error code Redis defines (such as {@code CROSSSLOT}
+     * or {@code NOPROTO}), which is then kept as the code.
+     */
     static RouteDecision fail(String message) {
         return new Fail(message);
     }

@@ -28,8 +28,10 @@ public final class RespWriter {
     }
 
     /**
-     * An error reply. A message that starts with an upper-case code ("CROSSSLOT ...", "BUSY ...") keeps it; any
-     * other is prefixed with "ERR ". Line breaks are replaced, as a RESP error is one line.
+     * An error reply. A message that starts with one of the error codes Redis defines ("CROSSSLOT ...",
+     * "NOPROTO ...") keeps it; any other is prefixed with "ERR ", so that a message which merely starts with an
+     * upper-case word ("BLPOP is not supported") is not mistaken for a code. Line breaks are replaced, as a RESP
+     * error is one line.
      */
     public static ByteBuf error(ByteBufAllocator alloc, String message) {
         String line = message.replace('\r', ' ').replace('\n', ' ');
@@ -74,16 +76,35 @@ public final class RespWriter {
 
     private static boolean hasErrorCode(String line) {
         int space = line.indexOf(' ');
-        String first = space < 0 ? line : line.substring(0, space);
-        if (first.length() < 2) {
-            return false;
-        }
-        for (int i = 0; i < first.length(); i++) {
-            char c = first.charAt(i);
-            if (!(c >= 'A' && c <= 'Z') && c != '_') {
-                return false;
-            }
-        }
-        return true;
+        return ERROR_CODES.contains(space < 0 ? line : line.substring(0, space));
     }
+
+    /** The error codes Redis servers and clusters reply with, which clients may act on. */
+    private static final java.util.Set<String> ERROR_CODES = java.util.Set.of(
+            "ERR",
+            "WRONGTYPE",
+            "MOVED",
+            "ASK",
+            "CROSSSLOT",
+            "TRYAGAIN",
+            "CLUSTERDOWN",
+            "MASTERDOWN",
+            "LOADING",
+            "BUSY",
+            "BUSYKEY",
+            "BUSYGROUP",
+            "NOSCRIPT",
+            "NOTBUSY",
+            "NOAUTH",
+            "WRONGPASS",
+            "NOPERM",
+            "NOPROTO",
+            "READONLY",
+            "EXECABORT",
+            "OOM",
+            "MISCONF",
+            "NOREPLICAS",
+            "NOGROUP",
+            "UNBLOCKED",
+            "INPROG");
 }

@@ -30,7 +30,7 @@ public final class ThrowingRouterFactory implements RouterFactory {
                 throw new IllegalStateException("boom on purpose");
             }
             if (name.equals("REFUSE")) {
-                throw new PluginException("NOPE refused on purpose");
+                throw new PluginException("CROSSSLOT refused on purpose");
             }
             if (name.equals("NODECISION")) {
                 return null;

@@ -1,0 +1,285 @@
+package io.puerta.plugin.pikiwidb.routing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.puerta.plugin.pikiwidb.hash.KeyHash;
+import io.puerta.plugin.pikiwidb.ring.Distribution;
+import io.puerta.plugin.pikiwidb.ring.KeyRing;
+import io.puerta.plugin.pikiwidb.ring.RingServer;
+import io.puerta.runtime.testing.RedisServerProcess;
+import io.puerta.runtime.testing.TestProxy;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
+
+/** The pikiwidb-ring router through a real proxy, over three real servers, with a real client. */
+class RingRouterProxyTest {
+
+    private static final RedisServerProcess[] SERVERS = new RedisServerProcess[3];
+    private static TestProxy proxy;
+    private static KeyRing ring;
+
+    @BeforeAll
+    static void start() {
+        List<RingServer> ringServers = new ArrayList<>();
+        StringBuilder backends = new StringBuilder("router = pikiwidb-ring\nbackends = [\n");
+        for (int i = 0; i < SERVERS.length; i++) {
+            SERVERS[i] = RedisServerProcess.start();
+            backends.append("{ address = \"").append(SERVERS[i].address()).append("\" }\n");
+            ringServers.add(new RingServer(SERVERS[i].address(), 1, i));
+        }
+        backends.append("]\npikiwidb { distribution = ketama, hash = murmur, hash-tag = \"{}\" }");
+        proxy = TestProxy.start(backends.toString(), null);
+        ring = new KeyRing(KeyHash.MURMUR, Distribution.Kind.KETAMA.build(ringServers), "{}", 3, 0);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (proxy != null) {
+            proxy.close();
+        }
+        for (RedisServerProcess server : SERVERS) {
+            if (server != null) {
+                server.close();
+            }
+        }
+    }
+
+    @BeforeEach
+    void flush() {
+        for (RedisServerProcess server : SERVERS) {
+            try (Jedis direct = direct(server)) {
+                direct.flushAll();
+            }
+        }
+    }
+
+    private static Jedis client() {
+        return new Jedis("127.0.0.1", proxy.port());
+    }
+
+    private static Jedis direct(RedisServerProcess server) {
+        return new Jedis("127.0.0.1", server.port());
+    }
+
+    private static Jedis owner(String key) {
+        return direct(SERVERS[ring.serverFor(key.getBytes(StandardCharsets.UTF_8))]);
+    }
+
+    @Test
+    void multiKeyCommandsAreSplitPerServerAndMergedInTheClientsOrder() {
+        try (Jedis client = client()) {
+            List<String> keysAndValues = new ArrayList<>();
+            List<String> keys = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                keys.add("mk:" + i);
+                keysAndValues.add("mk:" + i);
+                keysAndValues.add("v" + i);
+            }
+            assertEquals("OK", client.mset(keysAndValues.toArray(String[]::new)));
+            Set<Integer> serversUsed = new HashSet<>();
+            for (int i = 0; i < keys.size(); i++) {
+                serversUsed.add(ring.serverFor(keys.get(i).getBytes(StandardCharsets.UTF_8)));
+                try (Jedis owner = owner(keys.get(i))) {
+                    assertEquals("v" + i, owner.get(keys.get(i)), keys.get(i) + " is on the server the ring names");
+                }
+            }
+            assertEquals(3, serversUsed.size(), "the keys span every server");
+
+            List<String> asked = new ArrayList<>(keys);
+            asked.add(150, "mk:missing");
+            List<String> expected = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                expected.add("v" + i);
+            }
+            expected.add(150, null);
+            assertEquals(expected, client.mget(asked.toArray(String[]::new)));
+            assertEquals(3, client.exists("mk:1", "mk:1", "mk:2"));
+            assertEquals(2, client.touch("mk:3", "mk:4", "mk:nope"));
+            assertEquals(100, client.del(keys.subList(0, 100).toArray(String[]::new)));
+            assertEquals(100, client.unlink(keys.subList(100, 200).toArray(String[]::new)));
+            assertEquals(100, client.exists(keys.toArray(String[]::new)));
+        }
+    }
+
+    @Test
+    void aPipelinedMixOverEveryServerIsAnsweredInOrderAndStoredCorrectly() {
+        int n = 4_000;
+        try (Jedis client = client()) {
+            Pipeline pipeline = client.pipelined();
+            List<Response<?>> replies = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                replies.add(pipeline.set("p:" + i, "v" + i));
+                replies.add(pipeline.incr("counter:" + (i % 17)));
+                replies.add(pipeline.mset("pa:" + i, "a" + i, "pb:" + i, "b" + i));
+                replies.add(pipeline.mget("p:" + i, "pa:" + i, "pb:" + i, "p:none"));
+                replies.add(pipeline.del("pb:" + i, "p:none"));
+            }
+            pipeline.sync();
+            int[] counters = new int[17];
+            for (int i = 0; i < n; i++) {
+                int base = i * 5;
+                assertEquals("OK", replies.get(base).get());
+                assertEquals((long) ++counters[i % 17], replies.get(base + 1).get(), "INCR " + i);
+                assertEquals("OK", replies.get(base + 2).get());
+                assertEquals(
+                        java.util.Arrays.asList("v" + i, "a" + i, "b" + i, null),
+                        replies.get(base + 3).get());
+                assertEquals(1L, replies.get(base + 4).get());
+            }
+        }
+        for (int i = 0; i < n; i += 97) {
+            try (Jedis p = owner("p:" + i);
+                    Jedis pa = owner("pa:" + i);
+                    Jedis pb = owner("pb:" + i)) {
+                assertEquals("v" + i, p.get("p:" + i));
+                assertEquals("a" + i, pa.get("pa:" + i));
+                assertEquals(false, pb.exists("pb:" + i));
+            }
+        }
+        for (int c = 0; c < 17; c++) {
+            try (Jedis owner = owner("counter:" + c)) {
+                long expected = n / 17 + (c < n % 17 ? 1 : 0);
+                assertEquals(String.valueOf(expected), owner.get("counter:" + c));
+            }
+        }
+    }
+
+    @Test
+    void keysThatMustStayTogetherButDoNotAreRefusedAndHashTagsKeepThemTogether() {
+        String a = "apart:1";
+        String b = "apart:2";
+        int i = 2;
+        while (ring.serverFor(b.getBytes(StandardCharsets.UTF_8))
+                == ring.serverFor(a.getBytes(StandardCharsets.UTF_8))) {
+            b = "apart:" + ++i;
+        }
+        try (Jedis client = client()) {
+            String other = b;
+            JedisDataException error = assertThrows(JedisDataException.class, () -> client.msetnx(a, "1", other, "2"));
+            assertTrue(
+                    error.getMessage().startsWith("CROSSSLOT keys of MSETNX map to different servers"),
+                    error.getMessage());
+            client.set(a, "x");
+            assertThrows(JedisDataException.class, () -> client.rename(a, other));
+            assertEquals(1, client.msetnx("{user:7}:name", "ana", "{user:7}:mail", "ana@example.org"));
+            assertEquals("OK", client.rename("{user:7}:name", "{user:7}:alias"));
+            assertEquals("ana", client.get("{user:7}:alias"));
+        }
+    }
+
+    @Test
+    void serverWideCommandsCoverEveryServer() {
+        try (Jedis client = client()) {
+            Set<String> written = new TreeSet<>();
+            for (int i = 0; i < 500; i++) {
+                client.set("w:" + i, "x");
+                written.add("w:" + i);
+            }
+            assertEquals("PONG", client.ping());
+            assertEquals("hola", client.ping("hola"));
+            assertEquals("eco", client.echo("eco"));
+            assertEquals("OK", client.select(0));
+            assertThrows(JedisDataException.class, () -> client.select(1));
+            long direct = 0;
+            for (RedisServerProcess server : SERVERS) {
+                try (Jedis d = direct(server)) {
+                    direct += d.dbSize();
+                    assertTrue(d.dbSize() > 0, "every server holds some keys");
+                }
+            }
+            assertEquals(500, direct);
+            assertEquals(500, client.dbSize());
+            assertEquals(written, new TreeSet<>(client.keys("w:*")));
+
+            Set<String> scanned = new TreeSet<>();
+            List<String> all = new ArrayList<>();
+            String cursor = ScanParams.SCAN_POINTER_START;
+            int rounds = 0;
+            do {
+                ScanResult<String> page =
+                        client.scan(cursor, new ScanParams().count(20).match("w:*"));
+                all.addAll(page.getResult());
+                scanned.addAll(page.getResult());
+                cursor = page.getCursor();
+                assertTrue(++rounds < 1000, "SCAN ends");
+            } while (!cursor.equals("0"));
+            assertEquals(written, scanned, "SCAN visits every key of every server");
+            assertEquals(500, all.size(), "and each once");
+
+            String info = client.info();
+            assertTrue(info.contains("# Proxy") && info.contains("router:pikiwidb-ring"), info);
+            for (RedisServerProcess server : SERVERS) {
+                assertTrue(info.contains("# Backend " + server.address()), info);
+            }
+            assertNotNull(client.randomKey());
+            assertEquals(2, client.time().size());
+            assertEquals("OK", client.clientSetname("app"));
+            assertTrue(client.configGet("maxmemory").containsKey("maxmemory"));
+
+            JedisDataException hello3 =
+                    assertThrows(JedisDataException.class, () -> client.sendCommand(Protocol.Command.HELLO, "3"));
+            assertTrue(hello3.getMessage().startsWith("NOPROTO"), hello3.getMessage());
+            JedisDataException unknown = assertThrows(
+                    JedisDataException.class,
+                    () -> client.sendCommand(() -> "FROBNICATE".getBytes(StandardCharsets.US_ASCII)));
+            assertEquals(
+                    "ERR unknown command 'FROBNICATE' (not supported through the pikiwidb proxy)",
+                    unknown.getMessage());
+            JedisDataException blocking = assertThrows(JedisDataException.class, () -> client.blpop(1, "queue"));
+            assertTrue(
+                    blocking.getMessage()
+                            .startsWith("ERR BLPOP is not supported through the pikiwidb proxy: a blocking"),
+                    blocking.getMessage());
+
+            assertEquals("OK", client.flushAll());
+            assertEquals(0, client.dbSize());
+        }
+    }
+
+    @Test
+    void redisBenchmarkRunsThroughTheProxyWithoutErrors() throws Exception {
+        Process benchmark = new ProcessBuilder(
+                        "redis-benchmark",
+                        "-h",
+                        "127.0.0.1",
+                        "-p",
+                        Integer.toString(proxy.port()),
+                        "-q",
+                        "-n",
+                        "20000",
+                        "-c",
+                        "20",
+                        "-P",
+                        "16",
+                        "-t",
+                        "set,get,incr,lpush,mset")
+                .redirectErrorStream(true)
+                .start();
+        String output = new String(benchmark.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, benchmark.waitFor(), output);
+        assertEquals(
+                5, output.lines().filter(l -> l.contains("requests per second")).count(), output);
+        assertTrue(
+                !output.contains("ERR")
+                        && !output.toLowerCase(java.util.Locale.ROOT).contains("error"),
+                output);
+    }
+}
