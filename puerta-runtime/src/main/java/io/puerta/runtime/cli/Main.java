@@ -30,6 +30,8 @@ public final class Main {
                    puerta check-config --config FILE
                                                   validate a configuration (and the plugins it selects)
                    puerta plugins [--config FILE]  list plugins and their factories
+                   puerta import-twemproxy nutcracker.yml [--pool NAME]
+                                                  print the equivalent Puerta configuration of each pool
                    puerta --help | --version
 
             Settings may also come from -Dpuerta.<path>=<value> (in JAVA_OPTS) and from the environment
@@ -58,6 +60,8 @@ public final class Main {
             command = rest.remove(0);
         }
         Optional<Path> config = Optional.empty();
+        Optional<String> pool = Optional.empty();
+        List<String> positional = new ArrayList<>();
         for (int i = 0; i < rest.size(); i++) {
             String arg = rest.get(i);
             switch (arg) {
@@ -75,8 +79,17 @@ public final class Main {
                     }
                     config = Optional.of(Path.of(rest.get(++i)));
                 }
+                case "--pool" -> {
+                    if (i + 1 >= rest.size()) {
+                        return usage("--pool needs a pool name");
+                    }
+                    pool = Optional.of(rest.get(++i));
+                }
                 default -> {
-                    return usage("unknown argument: " + arg);
+                    if (arg.startsWith("-") || !command.equals("import-twemproxy")) {
+                        return usage("unknown argument: " + arg);
+                    }
+                    positional.add(arg);
                 }
             }
         }
@@ -85,6 +98,9 @@ public final class Main {
                 case "run" -> config.isEmpty() ? usage("run needs --config FILE") : serve(config);
                 case "check-config" -> config.isEmpty() ? usage("check-config needs --config FILE") : check(config);
                 case "plugins" -> plugins(config);
+                case "import-twemproxy" -> positional.size() != 1
+                        ? usage("import-twemproxy needs one nutcracker.yml")
+                        : importTwemproxy(Path.of(positional.get(0)), pool);
                 case "help" -> {
                     out.println(USAGE);
                     yield 0;
@@ -152,6 +168,39 @@ public final class Main {
             print("health-checker", plugins.healthCheckers(), plugin);
         }
         return 0;
+    }
+
+    private int importTwemproxy(Path file, Optional<String> only) {
+        String yaml;
+        try {
+            yaml = java.nio.file.Files.readString(file);
+        } catch (java.io.IOException e) {
+            err.println("cannot read " + file + ": " + e.getMessage());
+            return 1;
+        }
+        List<TwemproxyImport.Pool> pools = TwemproxyImport.translate(yaml, file.toString());
+        if (only.isPresent()) {
+            pools = pools.stream().filter(p -> p.name().equals(only.get())).toList();
+            if (pools.isEmpty()) {
+                err.println(file + ": no pool named '" + only.get() + "'");
+                return 1;
+            }
+        }
+        int code = 0;
+        boolean first = true;
+        for (TwemproxyImport.Pool pool : pools) {
+            if (!pool.problems().isEmpty()) {
+                pool.problems().forEach(problem -> err.println("cannot import " + problem));
+                code = 1;
+                continue;
+            }
+            if (!first) {
+                out.println();
+            }
+            first = false;
+            out.print(pool.config());
+        }
+        return code;
     }
 
     private <T> void print(String kind, Map<String, Registered<T>> factories, PluginDescriptor plugin) {

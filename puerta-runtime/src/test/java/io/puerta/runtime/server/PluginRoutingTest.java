@@ -55,7 +55,8 @@ class PluginRoutingTest {
                     "ERR router 'test-throwing' failed: java.lang.NullPointerException: router returned no decision",
                     none.getMessage());
             JedisDataException refused = assertThrows(JedisDataException.class, () -> send(client, "REFUSE"));
-            assertEquals("CROSSSLOT refused on purpose", refused.getMessage(), "a PluginException's message is the reply");
+            assertEquals(
+                    "CROSSSLOT refused on purpose", refused.getMessage(), "a PluginException's message is the reply");
             assertEquals("OK", client.set("after", "boom"));
             assertEquals("boom", client.get("after"));
             assertEquals(

@@ -16,8 +16,9 @@ import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
 
 /**
- * The end-to-end demo: a real redis-server, the Puerta distribution in front of it (started as a user would, with
- * bin/puerta and a config file), and a real client whose traffic goes through the proxy. Prints each step.
+ * The end-to-end demo: three real redis-servers, the Puerta distribution in front of them in pikiwidb mode
+ * (started as a user would, with bin/puerta and a config file), and a real client whose traffic Puerta shards
+ * over the servers. Prints each step and where the keys landed.
  *
  * <p>Usage: {@code Demo <puerta-home>}
  */
@@ -32,20 +33,31 @@ public final class Demo {
         }
         Path home = Path.of(args[0]).toAbsolutePath();
         Path work = Files.createTempDirectory("puerta-demo");
-        try (RedisServerProcess redis = RedisServerProcess.start()) {
-            System.out.println("backend : redis-server " + RedisServerProcess.binary() + " on " + redis.address());
+        List<RedisServerProcess> servers = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                servers.add(RedisServerProcess.start());
+            }
+            System.out.println("backends: redis-server " + RedisServerProcess.binary() + " on "
+                    + servers.stream().map(RedisServerProcess::address).toList());
             int port = FreePorts.next();
+            StringBuilder backends = new StringBuilder();
+            for (RedisServerProcess server : servers) {
+                backends.append("    { address = \"").append(server.address()).append("\" }\n");
+            }
             Path config = Files.writeString(
                     work.resolve("puerta.conf"),
                     """
                     puerta {
                       listen.port = %d
-                      router = single-backend
-                      backends = [{ address = "%s" }]
+                      router = pikiwidb-ring
+                      pikiwidb { distribution = ketama, hash = murmur }
+                      backends = [
+                    %s  ]
                       health-check.checker = redis-ping
                     }
                     """
-                            .formatted(port, redis.address()));
+                            .formatted(port, backends));
             Path log = work.resolve("puerta.log");
             Process puerta = new ProcessBuilder(home.resolve("bin/puerta").toString(), "--config", config.toString())
                     .redirectErrorStream(true)
@@ -54,9 +66,9 @@ public final class Demo {
             try {
                 awaitPort(port, puerta, log);
                 System.out.println("proxy   : " + home.resolve("bin/puerta") + " --config " + config + "  (127.0.0.1:"
-                        + port + ")");
+                        + port + ", router pikiwidb-ring)");
                 System.out.println();
-                traffic(port, redis.port());
+                traffic(port, servers);
             } finally {
                 puerta.destroy(); // SIGTERM: graceful shutdown
                 puerta.waitFor(15, TimeUnit.SECONDS);
@@ -67,54 +79,61 @@ public final class Demo {
             for (String line : Files.readAllLines(log)) {
                 System.out.println("  " + line);
             }
+        } finally {
+            for (RedisServerProcess server : servers) {
+                server.close();
+            }
         }
     }
 
-    private static void traffic(int proxyPort, int redisPort) {
-        try (Jedis client = new Jedis("127.0.0.1", proxyPort);
-                Jedis direct = new Jedis("127.0.0.1", redisPort)) {
-            step("SET greeting \"hola\" via Puerta", client.set("greeting", "hola"));
-            step("GET greeting via Puerta", client.get("greeting"));
-            step("GET greeting on the backend itself", direct.get("greeting"));
+    private static void traffic(int proxyPort, List<RedisServerProcess> servers) {
+        try (Jedis client = new Jedis("127.0.0.1", proxyPort)) {
+            step("SET greeting \"hola\"", client.set("greeting", "hola"));
+            step("GET greeting", client.get("greeting"));
 
-            client.del("demo:counter");
             int n = 10_000;
             long start = System.nanoTime();
             Pipeline pipeline = client.pipelined();
-            List<Response<Long>> replies = new ArrayList<>(n);
+            List<Response<String>> replies = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-                replies.add(pipeline.incr("demo:counter"));
+                replies.add(pipeline.set("user:" + i, "name-" + i));
             }
             pipeline.sync();
             long micros = (System.nanoTime() - start) / 1000;
-            boolean inOrder = true;
-            for (int i = 0; i < n; i++) {
-                inOrder &= replies.get(i).get() == i + 1;
-            }
+            long ok = replies.stream().filter(r -> "OK".equals(r.get())).count();
             step(
-                    n + " pipelined INCR via Puerta",
-                    "replies 1.." + n + (inOrder ? " in order" : " OUT OF ORDER")
+                    n + " pipelined SETs",
+                    ok + " OK"
                             + String.format(
                                     " in %.1f ms (%,d req/s)", micros / 1000.0, n * 1_000_000L / Math.max(1, micros)));
-
-            String[] keysAndValues = new String[200];
-            for (int i = 0; i < 100; i++) {
-                keysAndValues[2 * i] = "demo:k" + i;
-                keysAndValues[2 * i + 1] = "v" + i;
+            for (RedisServerProcess server : servers) {
+                try (Jedis direct = new Jedis("127.0.0.1", server.port())) {
+                    step("  keys stored on " + server.address(), direct.dbSize());
+                }
             }
-            step("MSET 100 keys via Puerta", client.mset(keysAndValues));
-            step("MGET demo:k0 demo:k99 via Puerta", client.mget("demo:k0", "demo:k99"));
+            step("DBSIZE through Puerta (all servers)", client.dbSize());
+            step(
+                    "MGET user:1 user:2 user:3 user:4 (split, merged)",
+                    client.mget("user:1", "user:2", "user:3", "user:4"));
+            step("DEL user:1 user:2 user:3 (split, summed)", client.del("user:1", "user:2", "user:3"));
+            step("MSETNX across servers", attempt(() -> client.msetnx("x:1", "a", "x:2", "b", "x:3", "c")));
         }
         try (RawClient raw = new RawClient(proxyPort)) {
             raw.send("*2\r\n$3\r\nGET\r\n$oops\r\n");
-            step(
-                    "a malformed frame gets",
-                    raw.readLine() + "  (and the connection is closed: " + raw.closedByServer() + ")");
+            step("a malformed frame gets", raw.readLine() + "  (connection closed: " + raw.closedByServer() + ")");
+        }
+    }
+
+    private static Object attempt(java.util.concurrent.Callable<Object> call) {
+        try {
+            return call.call();
+        } catch (Exception e) {
+            return "-" + e.getMessage();
         }
     }
 
     private static void step(String what, Object result) {
-        System.out.printf("  %-40s -> %s%n", what, result);
+        System.out.printf("  %-50s -> %s%n", what, result);
     }
 
     private static void awaitPort(int port, Process puerta, Path log) throws Exception {
