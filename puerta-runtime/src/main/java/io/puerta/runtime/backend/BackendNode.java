@@ -17,7 +17,6 @@ public final class BackendNode implements Backend {
     private final BackendRole role;
     private final BackendConnection[] connections;
     private volatile BackendHealth health = BackendHealth.UNKNOWN;
-    private int next; // routing stage only
 
     BackendNode(String name, String host, int port, int weight, BackendRole role, BackendConnection[] connections) {
         this.name = name;
@@ -62,11 +61,13 @@ public final class BackendNode implements Backend {
         this.health = health;
     }
 
-    /** The connection for the next request. Called by the routing stage only. */
-    public BackendConnection nextConnection() {
-        BackendConnection connection = connections[next];
-        next = next + 1 == connections.length ? 0 : next + 1;
-        return connection;
+    /**
+     * The connection a client's requests to this backend always take. Requests on one connection are executed in
+     * order, so a client that pipelines SET k then GET k reads its own write; different clients spread over the
+     * connections.
+     */
+    public BackendConnection connectionFor(long clientId) {
+        return connections[(int) Long.remainderUnsigned(clientId, connections.length)];
     }
 
     void close() {

@@ -59,7 +59,8 @@ final class RoutingStage implements EventHandler<RequestEvent> {
     private void route(RespRequest request, ReplySlot reply) {
         RouteDecision decision = router.route(request);
         if (decision instanceof RouteDecision.Forward forward) {
-            BackendConnection connection = backends.resolve(forward.backend()).nextConnection();
+            BackendConnection connection = backends.resolve(forward.backend())
+                    .connectionFor(request.client().connectionId());
             reply.stage(request.takeFrame());
             stage(connection, reply);
         } else if (decision instanceof RouteDecision.Split split) {
@@ -69,7 +70,10 @@ final class RoutingStage implements EventHandler<RequestEvent> {
                 SplitPart part = parts.get(i);
                 ReplySlot partSlot = merge.partSlot(i);
                 partSlot.stage(RespWriter.array(ByteBufAllocator.DEFAULT, part.args()));
-                stage(backends.resolve(part.backend()).nextConnection(), partSlot);
+                stage(
+                        backends.resolve(part.backend())
+                                .connectionFor(request.client().connectionId()),
+                        partSlot);
             }
         } else if (decision instanceof RouteDecision.Respond respond) {
             reply.complete(Unpooled.copiedBuffer(respond.reply()));

@@ -48,6 +48,24 @@ class BackPressureTest {
     }
 
     @Test
+    void aClientReadsItsOwnPipelinedWritesOverSeveralBackendConnections() {
+        String config = "backend.connections-per-backend = 4\n" + TestProxy.backends(redis);
+        try (TestProxy proxy = TestProxy.start(config, null);
+                Jedis client = new Jedis("127.0.0.1", proxy.port())) {
+            Pipeline pipeline = client.pipelined();
+            List<Response<String>> reads = new ArrayList<>();
+            for (int i = 0; i < 5_000; i++) {
+                pipeline.set("ryw", Integer.toString(i));
+                reads.add(pipeline.get("ryw"));
+            }
+            pipeline.sync();
+            for (int i = 0; i < reads.size(); i++) {
+                assertEquals(Integer.toString(i), reads.get(i).get(), "read " + i + " sees the write before it");
+            }
+        }
+    }
+
+    @Test
     void aRingThatIsAlwaysFullLosesAndReordersNothing() {
         String config = "pipeline { ring-size = 2, max-batch = 1 }\n" + TestProxy.backends(redis);
         try (TestProxy proxy = TestProxy.start(config, null)) {
