@@ -105,6 +105,18 @@ public final class BackendConnection {
         }
     }
 
+    /**
+     * Sends one staged request at once, from any thread: used when a request was waiting for something else (a
+     * prelude) and is released outside the routing stage.
+     */
+    public void submit(ReplySlot slot) {
+        try {
+            loop.execute(() -> send(List.of(slot)));
+        } catch (RejectedExecutionException e) {
+            failAll(List.of(slot), "proxy is shutting down");
+        }
+    }
+
     /** Closes the connection for good (shutdown); requests still waiting get an error. */
     void close() {
         try {

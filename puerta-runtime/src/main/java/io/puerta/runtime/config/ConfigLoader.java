@@ -61,6 +61,11 @@ public final class ConfigLoader {
         return new ConfigLoader(Optional.empty(), user, reference);
     }
 
+    /** The user's file, when there is one. */
+    public Optional<Path> userFile() {
+        return userFile;
+    }
+
     public String origin() {
         return userFile.map(Path::toString).orElse("defaults");
     }

@@ -22,6 +22,7 @@ public record Settings(
         Netty netty,
         Limits limits,
         Path pluginsDir,
+        Duration reloadCheckInterval,
         Duration shutdownTimeout,
         Config config) {
 

@@ -71,6 +71,7 @@ public final class SettingsReader {
                 netty,
                 limits,
                 pluginsDir(home),
+                nonNegativeDuration("puerta.reload.check-interval"),
                 positiveDuration("puerta.shutdown-timeout"),
                 config);
     }
@@ -211,6 +212,15 @@ public final class SettingsReader {
             return 1;
         }
         return (int) value;
+    }
+
+    private Duration nonNegativeDuration(String path) {
+        Duration value = problems.read(() -> config.getDuration(path), Duration.ZERO);
+        if (value.isNegative()) {
+            problems.add(path + ": " + value + " (expected: 0s or a positive duration)");
+            return Duration.ZERO;
+        }
+        return value;
     }
 
     private Duration positiveDuration(String path) {

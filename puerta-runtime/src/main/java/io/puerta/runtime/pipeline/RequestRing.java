@@ -33,6 +33,9 @@ public final class RequestRing implements AutoCloseable {
     private static final EventTranslatorTwoArg<RequestEvent, RespRequest, ReplySlot> TRANSLATOR =
             (event, sequence, request, reply) -> event.set(request, reply);
 
+    private static final com.lmax.disruptor.EventTranslatorOneArg<RequestEvent, Runnable> CONTROL =
+            (event, sequence, control) -> event.setControl(control);
+
     private final Disruptor<RequestEvent> disruptor;
     private final RingBuffer<RequestEvent> ring;
 
@@ -56,6 +59,14 @@ public final class RequestRing implements AutoCloseable {
     /** Publishes without waiting; false when the ring is full. */
     public boolean tryPublish(RespRequest request, ReplySlot reply) {
         return ring.tryPublishEvent(TRANSLATOR, request, reply);
+    }
+
+    /**
+     * Runs {@code control} on the routing stage, in order with the requests: the way other threads change routing
+     * state without locks. Waits for a free slot, so it must not be called from an event loop.
+     */
+    public void publishControl(Runnable control) {
+        ring.publishEvent(CONTROL, control);
     }
 
     public long remainingCapacity() {
@@ -101,6 +112,7 @@ public final class RequestRing implements AutoCloseable {
             if (event.request != null) {
                 event.request.release();
             }
+            event.control = null;
             event.clear();
         }
 

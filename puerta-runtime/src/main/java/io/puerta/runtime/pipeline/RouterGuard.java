@@ -86,6 +86,20 @@ public final class RouterGuard {
         }
     }
 
+    /** Offers a new configuration to the router (on the routing stage); whether it applied it. */
+    public boolean reconfigure(com.typesafe.config.Config config) {
+        try {
+            return PluginCalls.withContext(pluginLoader, () -> router.reconfigure(config));
+        } catch (RuntimeException e) {
+            log.error("router '{}' failed to apply the new configuration; it keeps the old one", name, e);
+            return false;
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
     public void close() {
         try {
             PluginCalls.withContext(pluginLoader, () -> {

@@ -7,6 +7,7 @@ import io.puerta.runtime.backend.BackendConnection;
 import io.puerta.runtime.backend.BackendRegistry;
 import io.puerta.runtime.protocol.resp.RespRequest;
 import io.puerta.runtime.protocol.resp.RespWriter;
+import io.puerta.spi.routing.Prelude;
 import io.puerta.spi.routing.RouteDecision;
 import io.puerta.spi.routing.SplitPart;
 import java.util.ArrayList;
@@ -39,6 +40,19 @@ final class RoutingStage implements EventHandler<RequestEvent> {
 
     @Override
     public void onEvent(RequestEvent event, long sequence, boolean endOfBatch) {
+        if (event.control != null) {
+            try {
+                event.control.run();
+            } catch (RuntimeException e) {
+                log.error("control event failed", e);
+            } finally {
+                event.clear();
+            }
+            if (endOfBatch) {
+                flush();
+            }
+            return;
+        }
         RespRequest request = event.request;
         ReplySlot reply = event.reply;
         try {
@@ -58,11 +72,10 @@ final class RoutingStage implements EventHandler<RequestEvent> {
 
     private void route(RespRequest request, ReplySlot reply) {
         RouteDecision decision = router.route(request);
+        long client = request.client().connectionId();
         if (decision instanceof RouteDecision.Forward forward) {
-            BackendConnection connection = backends.resolve(forward.backend())
-                    .connectionFor(request.client().connectionId());
             reply.stage(request.takeFrame());
-            stage(connection, reply);
+            send(connection(forward.backend(), client), reply, forward.prelude(), client);
         } else if (decision instanceof RouteDecision.Split split) {
             SplitMerge merge = new SplitMerge(reply, split, router);
             List<SplitPart> parts = split.parts();
@@ -70,16 +83,28 @@ final class RoutingStage implements EventHandler<RequestEvent> {
                 SplitPart part = parts.get(i);
                 ReplySlot partSlot = merge.partSlot(i);
                 partSlot.stage(RespWriter.array(ByteBufAllocator.DEFAULT, part.args()));
-                stage(
-                        backends.resolve(part.backend())
-                                .connectionFor(request.client().connectionId()),
-                        partSlot);
+                send(connection(part.backend(), client), partSlot, part.prelude(), client);
             }
         } else if (decision instanceof RouteDecision.Respond respond) {
             reply.complete(Unpooled.copiedBuffer(respond.reply()));
         } else if (decision instanceof RouteDecision.Fail fail) {
             reply.fail(fail.message());
         }
+    }
+
+    private BackendConnection connection(io.puerta.spi.backend.Backend backend, long client) {
+        return backends.resolve(backend).connectionFor(client);
+    }
+
+    /** Stages {@code slot} for {@code target}, or, with a prelude, stages the prelude and lets it release the slot. */
+    private void send(BackendConnection target, ReplySlot slot, Prelude prelude, long client) {
+        if (prelude == null) {
+            stage(target, slot);
+            return;
+        }
+        PreludeSlot first = new PreludeSlot(slot, target);
+        first.stage(RespWriter.array(ByteBufAllocator.DEFAULT, prelude.args()));
+        stage(connection(prelude.backend(), client), first);
     }
 
     private void stage(BackendConnection connection, ReplySlot slot) {

@@ -16,7 +16,7 @@ import java.util.Optional;
  * A validated configuration and the plugins it was validated against. Built eagerly: every problem in the file,
  * in the plugin selection and in the plugins directory is reported at once.
  */
-public record Configuration(Settings settings, LoadedPlugins plugins, String origin) {
+public record Configuration(Settings settings, LoadedPlugins plugins, String origin, Optional<Path> source) {
 
     /**
      * Loads plugins from the directory the configuration names, then reads and checks the settings against the
@@ -29,13 +29,24 @@ public record Configuration(Settings settings, LoadedPlugins plugins, String ori
         ProblemCollector early = new ProblemCollector();
         Settings preliminary = new SettingsReader(loader.withoutPlugins(), early).read(home);
         LoadedPlugins plugins = new PluginLoader().load(preliminary.pluginsDir());
+        return validate(loader, home, plugins);
+    }
 
+    /**
+     * Reads the file again and validates it against the plugins already loaded (plugins are not reloaded: their
+     * classes are in use).
+     */
+    public Configuration reload(Optional<Path> home) {
+        return validate(ConfigLoader.forFile(source), home, plugins);
+    }
+
+    private static Configuration validate(ConfigLoader loader, Optional<Path> home, LoadedPlugins plugins) {
         ProblemCollector problems = new ProblemCollector();
         var effective = loader.effective(plugins.pluginClassLoaders(), problems);
         Settings settings = new SettingsReader(effective, problems).read(home);
         checkSelections(settings, plugins, problems);
         problems.throwIfAny(loader.origin());
-        return new Configuration(settings, plugins, loader.origin());
+        return new Configuration(settings, plugins, loader.origin(), loader.userFile());
     }
 
     private static void checkSelections(Settings settings, LoadedPlugins plugins, ProblemCollector problems) {

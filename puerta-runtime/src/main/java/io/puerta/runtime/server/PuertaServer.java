@@ -130,6 +130,17 @@ public final class PuertaServer implements AutoCloseable {
         resources.push(ring);
         metrics.registry().register("puerta.ring.remaining", (Gauge<Long>) ring::remainingCapacity);
 
+        if (configuration.source().isPresent()
+                && !settings.reloadCheckInterval().isZero()) {
+            com.codahale.metrics.Counter reloads = metrics.registry().counter("puerta.config.reloads");
+            com.codahale.metrics.Counter rejected = metrics.registry().counter("puerta.config.reloads-rejected");
+            resources.push(new ConfigWatcher(
+                    configuration, home(), ring, guard, settings.reloadCheckInterval(), applied -> (applied
+                                    ? reloads
+                                    : rejected)
+                            .inc()));
+        }
+
         frontend = new FrontendServer(settings, io, transport, ring, metrics);
         resources.push(frontend);
         log.info(
@@ -194,6 +205,10 @@ public final class PuertaServer implements AutoCloseable {
             problems.add(path + ": " + what + " failed to start: " + e);
         }
         return null;
+    }
+
+    private static java.util.Optional<java.nio.file.Path> home() {
+        return java.util.Optional.ofNullable(System.getProperty("puerta.home")).map(java.nio.file.Path::of);
     }
 
     public InetSocketAddress address() {

@@ -47,6 +47,7 @@ class ConfigurationTest {
                 new Settings.Limits(1048576, 64 << 20, 64 << 10, 128 << 20, 48 << 20, 1024, 65536, 32 << 20),
                 settings.limits());
         assertEquals(Path.of("/opt/puerta/plugins"), settings.pluginsDir());
+        assertEquals(Duration.ofSeconds(2), settings.reloadCheckInterval());
         assertEquals(Duration.ofSeconds(5), settings.shutdownTimeout());
     }
 
@@ -70,6 +71,7 @@ class ConfigurationTest {
                            max-mongo-message-bytes = 4k, pause-reading-at = 5, max-pending-per-client = 6,
                            client-output-buffer-bytes = 7k }
                   plugins.dir = "/srv/plugins"
+                  reload.check-interval = 0s
                   shutdown-timeout = 1s
                 }
                 """);
@@ -89,6 +91,7 @@ class ConfigurationTest {
         assertEquals(new Settings.Netty(2, 1, false), settings.netty());
         assertEquals(new Settings.Limits(10, 1024, 2048, 3072, 4096, 5, 6, 7168), settings.limits());
         assertEquals(Path.of("/srv/plugins"), settings.pluginsDir());
+        assertEquals(Duration.ZERO, settings.reloadCheckInterval());
         assertEquals(Duration.ofSeconds(1), settings.shutdownTimeout());
     }
 

@@ -32,6 +32,17 @@ public final class TestProxy implements AutoCloseable {
         }
     }
 
+    /** Starts Puerta from a configuration file, as bin/puerta does (so the file is watched for changes). */
+    public static TestProxy startFile(Path file) {
+        Configuration configuration = Configuration.load(ConfigLoader.forFile(Optional.of(file)), Optional.empty());
+        try {
+            return new TestProxy(PuertaServer.start(configuration));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** HOCON for a list of backends. */
     public static String backends(RedisServerProcess... servers) {
         StringBuilder text = new StringBuilder("backends = [");

@@ -37,10 +37,25 @@ public sealed interface RouteDecision
         return new Respond(reply);
     }
 
-    /** Forward unchanged to one backend. */
-    record Forward(Backend backend) implements RouteDecision {
+    /** Forward the request bytes unchanged to {@code backend} once {@code prelude} has been answered. */
+    static RouteDecision forward(Backend backend, Prelude prelude) {
+        return new Forward(backend, requireNonNull(prelude, "prelude is null"));
+    }
+
+    /**
+     * Forward unchanged to one backend.
+     *
+     * @param prelude a command to run first (see {@link Prelude}), or null
+     */
+    record Forward(Backend backend, Prelude prelude) implements RouteDecision {
+        /** Validates the components. */
         public Forward {
             requireNonNull(backend, "backend is null");
+        }
+
+        /** Forward with no prelude. */
+        public Forward(Backend backend) {
+            this(backend, null);
         }
     }
 

@@ -12,6 +12,16 @@ public interface Router extends AutoCloseable {
     /** The decision for one request. Never null. */
     RouteDecision route(Request request);
 
+    /**
+     * Applies a changed configuration (the user's file was edited and passed validation). Called on the routing
+     * stage, between requests, so the router may swap its tables without locks.
+     *
+     * @return whether the router applied it; false (the default) means it keeps its settings until a restart
+     */
+    default boolean reconfigure(com.typesafe.config.Config config) {
+        return false;
+    }
+
     /** Releases what the router holds; called once at shutdown. */
     @Override
     default void close() {}

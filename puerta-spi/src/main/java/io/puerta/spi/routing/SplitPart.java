@@ -13,8 +13,10 @@ import java.util.List;
  * @param args the command and its arguments; the runtime encodes them as a RESP array
  * @param positions for {@link MergeKind#ARRAY_BY_POSITION}: element {@code i} of this part's array reply becomes
  *     element {@code positions.get(i)} of the merged reply. Ignored by the other merge kinds.
+ * @param prelude a command to run before this part (see {@link Prelude}), or null
  */
-public record SplitPart(Backend backend, List<byte[]> args, List<Integer> positions) {
+public record SplitPart(Backend backend, List<byte[]> args, List<Integer> positions, Prelude prelude) {
+    /** Validates the components. */
     public SplitPart {
         requireNonNull(backend, "backend is null");
         requireNonNull(args, "args is null");
@@ -24,5 +26,10 @@ public record SplitPart(Backend backend, List<byte[]> args, List<Integer> positi
         }
         args = List.copyOf(args);
         positions = List.copyOf(positions);
+    }
+
+    /** A part with no prelude. */
+    public SplitPart(Backend backend, List<byte[]> args, List<Integer> positions) {
+        this(backend, args, positions, null);
     }
 }

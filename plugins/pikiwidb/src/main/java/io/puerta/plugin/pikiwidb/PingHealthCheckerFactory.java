@@ -5,12 +5,7 @@ import io.puerta.spi.PluginContext;
 import io.puerta.spi.health.HealthChecker;
 import io.puerta.spi.health.HealthCheckerFactory;
 import io.puerta.spi.health.HealthResult;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
+import io.puerta.spi.resp.BlockingRespClient;
 
 /**
  * {@code redis-ping}: a standalone Redis-protocol server (pikiwidb, Redis, Valkey) is healthy when it answers
@@ -18,9 +13,6 @@ import java.nio.charset.StandardCharsets;
  * is a failed check whose reason is kept.
  */
 public final class PingHealthCheckerFactory implements HealthCheckerFactory {
-
-    private static final byte[] PING = "*1\r\n$4\r\nPING\r\n".getBytes(StandardCharsets.US_ASCII);
-    private static final int MAX_REPLY_LINE = 512;
 
     @Override
     public String name() {
@@ -30,26 +22,16 @@ public final class PingHealthCheckerFactory implements HealthCheckerFactory {
     @Override
     public HealthChecker create(Config config, PluginContext context) {
         return (backend, timeout) -> {
-            try (Socket socket = new Socket()) {
-                int millis = (int) Math.max(1, timeout.toMillis());
-                socket.connect(new InetSocketAddress(backend.host(), backend.port()), millis);
-                socket.setSoTimeout(millis);
-                socket.getOutputStream().write(PING);
-                String reply = readLine(socket.getInputStream());
-                return "+PONG".equals(reply) ? HealthResult.up("PONG") : HealthResult.down("PING answered " + reply);
+            try (BlockingRespClient client = new BlockingRespClient(backend.host(), backend.port(), timeout)) {
+                Object reply = client.call("PING");
+                if ("PONG".equals(reply)) {
+                    return HealthResult.up("PONG");
+                }
+                String answer = reply instanceof BlockingRespClient.RespError error
+                        ? "-" + error.message()
+                        : String.valueOf(reply);
+                return HealthResult.down("PING answered " + answer);
             }
         };
-    }
-
-    private static String readLine(InputStream in) throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
-        int b;
-        while ((b = in.read()) != '\r' && b >= 0 && line.size() < MAX_REPLY_LINE) {
-            line.write(b);
-        }
-        if (b < 0) {
-            throw new IOException("connection closed before a reply to PING");
-        }
-        return line.toString(StandardCharsets.UTF_8);
     }
 }

@@ -24,10 +24,27 @@ public final class ProbeRouterFactory implements RouterFactory {
 
     @Override
     public Router create(Config config, PluginContext context) {
-        String greeting = config.getString("puerta.test-plugin.greeting");
         RouteDecision forward = RouteDecision.forward(context.configuredBackends().get(0));
         ClassLoader own = ProbeRouterFactory.class.getClassLoader();
-        return request -> {
+        return new Router() {
+            private String greeting = config.getString("puerta.test-plugin.greeting");
+
+            @Override
+            public boolean reconfigure(Config changed) {
+                greeting = changed.getString("puerta.test-plugin.greeting");
+                return true;
+            }
+
+            @Override
+            public RouteDecision route(io.puerta.spi.request.Request request) {
+                return probe(request, greeting, forward, own);
+            }
+        };
+    }
+
+    private static RouteDecision probe(
+            io.puerta.spi.request.Request request, String greeting, RouteDecision forward, ClassLoader own) {
+        {
             switch (((RespCommand) request).name()) {
                 case "GREETING":
                     return status(greeting);
@@ -43,7 +60,7 @@ public final class ProbeRouterFactory implements RouterFactory {
                 default:
                     return forward;
             }
-        };
+        }
     }
 
     private static RouteDecision status(String text) {

@@ -5,6 +5,7 @@ import io.puerta.spi.PluginContext;
 import io.puerta.spi.health.HealthChecker;
 import io.puerta.spi.health.HealthCheckerFactory;
 import io.puerta.spi.health.HealthResult;
+import io.puerta.spi.resp.BlockingRespClient;
 import java.nio.charset.StandardCharsets;
 
 /**

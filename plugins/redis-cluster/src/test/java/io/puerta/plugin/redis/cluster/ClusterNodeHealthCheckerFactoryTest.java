@@ -11,6 +11,7 @@ import io.puerta.runtime.testing.TestingBackend;
 import io.puerta.spi.PluginContext;
 import io.puerta.spi.health.HealthChecker;
 import io.puerta.spi.health.HealthResult;
+import io.puerta.spi.resp.BlockingRespClient;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

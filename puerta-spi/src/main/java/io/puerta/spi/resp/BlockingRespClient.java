@@ -1,4 +1,4 @@
-package io.puerta.plugin.redis.cluster;
+package io.puerta.spi.resp;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -14,17 +14,19 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A minimal blocking RESP client for the plugin's control traffic (health checks, topology queries). It runs on
- * the runtime's health-check threads, never on an event loop. Replies: String (status), {@link RespError}, Long,
- * byte[] (bulk, or null), List (array, or null).
+ * A small blocking RESP client for a plugin's control traffic: health checks, topology queries, key migration.
+ * Blocking is fine on the runtime's health-check threads and on a plugin's own threads, never on the routing stage
+ * or an event loop. Replies are String (status), {@link RespError}, Long, byte[] (bulk; null for nil) and
+ * List&lt;Object&gt; (array; null for nil).
  */
-final class BlockingRespClient implements AutoCloseable {
+public final class BlockingRespClient implements AutoCloseable {
 
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
 
-    BlockingRespClient(String host, int port, Duration timeout) throws IOException {
+    /** Connects, with {@code timeout} for the connection and for every reply. */
+    public BlockingRespClient(String host, int port, Duration timeout) throws IOException {
         socket = new Socket();
         try {
             int millis = (int) Math.max(1, timeout.toMillis());
@@ -39,11 +41,20 @@ final class BlockingRespClient implements AutoCloseable {
         }
     }
 
-    Object call(String... args) throws IOException {
+    /** Sends one command and reads its reply. */
+    public Object call(String... args) throws IOException {
+        byte[][] bytes = new byte[args.length][];
+        for (int i = 0; i < args.length; i++) {
+            bytes[i] = args[i].getBytes(StandardCharsets.UTF_8);
+        }
+        return call(bytes);
+    }
+
+    /** Sends one command with binary arguments and reads its reply. */
+    public Object call(byte[]... args) throws IOException {
         ByteArrayOutputStream request = new ByteArrayOutputStream();
         request.writeBytes(("*" + args.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-        for (String arg : args) {
-            byte[] bytes = arg.getBytes(StandardCharsets.UTF_8);
+        for (byte[] bytes : args) {
             request.writeBytes(("$" + bytes.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
             request.writeBytes(bytes);
             request.writeBytes(new byte[] {'\r', '\n'});
@@ -115,6 +126,6 @@ final class BlockingRespClient implements AutoCloseable {
         socket.close();
     }
 
-    /** An error reply. */
-    record RespError(String message) {}
+    /** An error reply, such as {@code ERR unknown command}. */
+    public record RespError(String message) {}
 }

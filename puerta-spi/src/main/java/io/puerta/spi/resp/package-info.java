@@ -1,0 +1,2 @@
+/** Helpers for plugins that talk RESP to their servers outside the request path. */
+package io.puerta.spi.resp;
