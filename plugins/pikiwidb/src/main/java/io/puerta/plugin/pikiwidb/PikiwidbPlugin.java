@@ -11,7 +11,7 @@ public final class PikiwidbPlugin implements PuertaPlugin {
 
     @Override
     public List<RouterFactory> routerFactories() {
-        return List.of(new RingRouterFactory());
+        return List.of(new RingRouterFactory(), new io.puerta.plugin.pikiwidb.slots.SlotsRouterFactory());
     }
 
     @Override

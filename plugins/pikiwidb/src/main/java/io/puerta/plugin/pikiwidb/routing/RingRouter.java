@@ -1,8 +1,5 @@
 package io.puerta.plugin.pikiwidb.routing;
 
-import io.puerta.plugin.pikiwidb.command.CommandSpec;
-import io.puerta.plugin.pikiwidb.command.CommandTable;
-import io.puerta.plugin.pikiwidb.command.KeyPositions;
 import io.puerta.plugin.pikiwidb.hash.KeyHash;
 import io.puerta.plugin.pikiwidb.ring.Distribution;
 import io.puerta.plugin.pikiwidb.ring.KeyRing;
@@ -10,12 +7,8 @@ import io.puerta.plugin.pikiwidb.ring.RingServer;
 import io.puerta.spi.backend.Backend;
 import io.puerta.spi.backend.BackendHealth;
 import io.puerta.spi.metrics.Counter;
-import io.puerta.spi.request.Request;
-import io.puerta.spi.request.RespCommand;
-import io.puerta.spi.routing.MergeKind;
+import io.puerta.spi.routing.Prelude;
 import io.puerta.spi.routing.RouteDecision;
-import io.puerta.spi.routing.Router;
-import io.puerta.spi.routing.SplitPart;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -24,13 +17,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Shards keys over standalone servers exactly as twemproxy does with the same server list, hash, distribution and
- * hash tag. Multi-key commands are split per server and merged; commands whose keys must stay together are refused
- * when they do not. With auto-eject-hosts, a server the health checks mark down leaves the ring (its keys move to
- * the others, as in twemproxy) and comes back when it passes them again.
+ * hash tag. With auto-eject-hosts, a server the health checks mark down leaves the ring (its keys move to the
+ * others, as in twemproxy) and comes back when it passes them again.
  *
  * <p>Runs on the routing stage only, so its state needs no locks.
  */
-final class RingRouter implements Router {
+final class RingRouter extends ShardedRouterBase {
 
     private static final Logger log = LoggerFactory.getLogger(RingRouter.class);
     private static final long HEALTH_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
@@ -38,7 +30,6 @@ final class RingRouter implements Router {
     private final RingSettings settings;
     private final List<Backend> servers;
     private final List<RingServer> ringServers;
-    private final ProxyCommands proxyCommands;
     private final Counter ejections;
     private final Counter returns;
 
@@ -48,6 +39,7 @@ final class RingRouter implements Router {
     private long nextHealthPoll;
 
     RingRouter(RingSettings settings, List<Backend> servers, Counter ejections, Counter returns) {
+        super(RingRouterFactory.NAME);
         this.settings = settings;
         this.servers = List.copyOf(servers);
         this.ringServers = new ArrayList<>();
@@ -61,121 +53,38 @@ final class RingRouter implements Router {
         this.ejected = new boolean[servers.size()];
         this.ejections = ejections;
         this.returns = returns;
-        this.proxyCommands = new ProxyCommands(RingRouterFactory.NAME, new ServerSet() {
-            @Override
-            public List<Backend> all() {
-                return RingRouter.this.servers;
-            }
-
-            @Override
-            public List<Backend> live() {
-                return RingRouter.this.live;
-            }
-        });
         rebuild();
     }
 
     @Override
-    public RouteDecision route(Request request) {
-        RespCommand command = (RespCommand) request;
+    protected Backend ownerOf(byte[] key) {
+        return ring == null ? null : servers.get(ring.serverFor(key));
+    }
+
+    @Override
+    protected List<Backend> allServers() {
+        return servers;
+    }
+
+    @Override
+    protected List<Backend> liveServers() {
+        return live;
+    }
+
+    @Override
+    protected void beforeRoute() {
         if (settings.autoEjectHosts()) {
             followHealth();
         }
-        String name = command.name();
-        CommandSpec spec = CommandTable.lookup(name);
-        if (spec == null) {
-            return RouteDecision.fail("unknown command '" + name + "' (not supported through the pikiwidb proxy)");
-        }
-        return switch (spec.kind()) {
-            case PROXY -> proxyCommands.route(command);
-            case REFUSED -> RouteDecision.fail(name + " is not supported through the pikiwidb proxy: " + spec.reason());
-            case KEYED, NUMKEYS -> keyed(command, spec);
-            case SPLITTABLE -> splittable(command, spec);
-        };
     }
 
-    private RouteDecision keyed(RespCommand command, CommandSpec spec) {
-        if (ring == null) {
-            return ProxyCommands.noLiveServer();
-        }
-        List<Integer> keys = KeyPositions.of(spec, command);
-        if (keys == null || keys.isEmpty()) {
-            // malformed: let a server answer with its own arity or syntax error
-            return forwardTo(live.get(0));
-        }
-        int server = ring.serverFor(command.arg(keys.get(0)));
-        for (int i = 1; i < keys.size(); i++) {
-            if (ring.serverFor(command.arg(keys.get(i))) != server) {
-                return RouteDecision.fail("CROSSSLOT keys of " + command.name() + " map to different servers; give"
-                        + " them a common hash tag (puerta.pikiwidb.hash-tag) to keep them together");
-            }
-        }
-        return forwardTo(servers.get(server));
-    }
-
-    private RouteDecision splittable(RespCommand command, CommandSpec spec) {
-        if (ring == null) {
-            return ProxyCommands.noLiveServer();
-        }
-        List<Integer> keys = KeyPositions.of(spec, command);
-        if (keys == null || keys.isEmpty()) {
-            return forwardTo(live.get(0));
-        }
-        int[] owner = new int[keys.size()];
-        boolean oneServer = true;
-        for (int i = 0; i < keys.size(); i++) {
-            owner[i] = ring.serverFor(command.arg(keys.get(i)));
-            oneServer &= owner[i] == owner[0];
-        }
-        if (oneServer) {
-            return forwardTo(servers.get(owner[0])); // the original bytes, unchanged
-        }
-        byte[] name = command.argBytes(0);
-        List<SplitPart> parts = new ArrayList<>();
-        List<Integer> partServers = new ArrayList<>();
-        List<List<byte[]>> partArgs = new ArrayList<>();
-        List<List<Integer>> partPositions = new ArrayList<>();
-        for (int i = 0; i < keys.size(); i++) {
-            int part = partServers.indexOf(owner[i]);
-            if (part < 0) {
-                part = partServers.size();
-                partServers.add(owner[i]);
-                List<byte[]> args = new ArrayList<>();
-                args.add(name);
-                partArgs.add(args);
-                partPositions.add(new ArrayList<>());
-            }
-            for (int j = 0; j < spec.step(); j++) {
-                partArgs.get(part).add(command.argBytes(keys.get(i) + j));
-            }
-            partPositions.get(part).add(i);
-        }
-        for (int p = 0; p < partServers.size(); p++) {
-            Backend server = servers.get(partServers.get(p));
-            if (!settings.autoEjectHosts() && server.health() == BackendHealth.DOWN) {
-                return downServer(server);
-            }
-            parts.add(new SplitPart(server, partArgs.get(p), partPositions.get(p)));
-        }
-        MergeKind merge =
-                switch (command.name()) {
-                    case "MGET" -> MergeKind.ARRAY_BY_POSITION;
-                    case "MSET" -> MergeKind.ALL_OK;
-                    default -> MergeKind.INTEGER_SUM;
-                };
-        return new RouteDecision.Split(parts, merge);
-    }
-
-    private RouteDecision forwardTo(Backend server) {
+    @Override
+    protected RouteDecision forwardTo(Backend server, Prelude prelude) {
         if (!settings.autoEjectHosts() && server.health() == BackendHealth.DOWN) {
-            return downServer(server);
+            return RouteDecision.fail("server " + server.name() + " is down (failing health checks; its keys are not"
+                    + " moved because puerta.pikiwidb.auto-eject-hosts is off)");
         }
-        return RouteDecision.forward(server);
-    }
-
-    private static RouteDecision downServer(Backend server) {
-        return RouteDecision.fail("server " + server.name() + " is down (failing health checks; its keys are not"
-                + " moved because puerta.pikiwidb.auto-eject-hosts is off)");
+        return super.forwardTo(server, prelude);
     }
 
     /** Rebuilds the ring when the health checks eject a server or let one back in, as twemproxy does. */

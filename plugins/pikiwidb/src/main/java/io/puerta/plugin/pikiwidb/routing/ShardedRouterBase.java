@@ -1,0 +1,171 @@
+package io.puerta.plugin.pikiwidb.routing;
+
+import io.puerta.plugin.pikiwidb.command.CommandSpec;
+import io.puerta.plugin.pikiwidb.command.CommandTable;
+import io.puerta.plugin.pikiwidb.command.KeyPositions;
+import io.puerta.spi.backend.Backend;
+import io.puerta.spi.request.Request;
+import io.puerta.spi.request.RespCommand;
+import io.puerta.spi.routing.MergeKind;
+import io.puerta.spi.routing.Prelude;
+import io.puerta.spi.routing.RouteDecision;
+import io.puerta.spi.routing.Router;
+import io.puerta.spi.routing.SplitPart;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What every router that shards keys over standalone servers does the same way: find a command's keys, send a
+ * one-server command to its owner, split multi-key commands per owner and merge the replies, refuse keys that must
+ * stay together but do not, and let {@link ProxyCommands} answer for the whole data set. Subclasses say who owns a
+ * key, and may ask for a prelude (moving keys to their owner first).
+ */
+public abstract class ShardedRouterBase implements Router {
+
+    private final ProxyCommands proxyCommands;
+    private final String routerName;
+
+    protected ShardedRouterBase(String routerName) {
+        this.routerName = routerName;
+        this.proxyCommands = new ProxyCommands(routerName, new ServerSet() {
+            @Override
+            public List<Backend> all() {
+                return allServers();
+            }
+
+            @Override
+            public List<Backend> live() {
+                return liveServers();
+            }
+        });
+    }
+
+    /** The owner of a key now, or null when no server can take it (the router's state says why in {@link #noOwner}). */
+    protected abstract Backend ownerOf(byte[] key);
+
+    /** Every server that holds data, in a stable order. */
+    protected abstract List<Backend> allServers();
+
+    /** The servers that serve requests now. */
+    protected abstract List<Backend> liveServers();
+
+    /** Called before each request, to let the router catch up with health or migration progress. */
+    protected void beforeRoute() {}
+
+    /** A command to run before keys are served at {@code owner}, e.g. moving them there; null for none. */
+    protected Prelude preludeFor(Backend owner, List<byte[]> keys) {
+        return null;
+    }
+
+    /** The reply when {@link #ownerOf} found no server. */
+    protected RouteDecision noOwner() {
+        return ProxyCommands.noLiveServer();
+    }
+
+    /** The decision for a request bound to {@code server}; a router may refuse a server it knows is down. */
+    protected RouteDecision forwardTo(Backend server, Prelude prelude) {
+        return prelude == null ? RouteDecision.forward(server) : RouteDecision.forward(server, prelude);
+    }
+
+    @Override
+    public final RouteDecision route(Request request) {
+        RespCommand command = (RespCommand) request;
+        beforeRoute();
+        String name = command.name();
+        CommandSpec spec = CommandTable.lookup(name);
+        if (spec == null) {
+            return RouteDecision.fail("unknown command '" + name + "' (not supported through the pikiwidb proxy)");
+        }
+        return switch (spec.kind()) {
+            case PROXY -> proxyCommands.route(command);
+            case REFUSED -> RouteDecision.fail(name + " is not supported through the pikiwidb proxy: " + spec.reason());
+            case KEYED, NUMKEYS -> keyed(command, spec);
+            case SPLITTABLE -> splittable(command, spec);
+        };
+    }
+
+    private RouteDecision keyed(RespCommand command, CommandSpec spec) {
+        List<Integer> keys = KeyPositions.of(spec, command);
+        if (keys == null || keys.isEmpty()) {
+            // malformed: let a server answer with its own arity or syntax error
+            List<Backend> live = liveServers();
+            return live.isEmpty() ? noOwner() : RouteDecision.forward(live.get(0));
+        }
+        List<byte[]> keyBytes = new ArrayList<>(keys.size());
+        Backend owner = null;
+        for (int index : keys) {
+            byte[] key = command.argBytes(index);
+            Backend keyOwner = ownerOf(key);
+            if (keyOwner == null) {
+                return noOwner();
+            }
+            if (owner != null && !owner.equals(keyOwner)) {
+                return RouteDecision.fail("CROSSSLOT keys of " + command.name() + " map to different servers; give"
+                        + " them a common hash tag to keep them together");
+            }
+            owner = keyOwner;
+            keyBytes.add(key);
+        }
+        return forwardTo(owner, preludeFor(owner, keyBytes));
+    }
+
+    private RouteDecision splittable(RespCommand command, CommandSpec spec) {
+        List<Integer> keys = KeyPositions.of(spec, command);
+        if (keys == null || keys.isEmpty()) {
+            List<Backend> live = liveServers();
+            return live.isEmpty() ? noOwner() : RouteDecision.forward(live.get(0));
+        }
+        List<Backend> partServers = new ArrayList<>();
+        List<List<byte[]>> partArgs = new ArrayList<>();
+        List<List<byte[]>> partKeys = new ArrayList<>();
+        List<List<Integer>> partPositions = new ArrayList<>();
+        byte[] name = command.argBytes(0);
+        for (int i = 0; i < keys.size(); i++) {
+            byte[] key = command.argBytes(keys.get(i));
+            Backend owner = ownerOf(key);
+            if (owner == null) {
+                return noOwner();
+            }
+            int part = partServers.indexOf(owner);
+            if (part < 0) {
+                part = partServers.size();
+                partServers.add(owner);
+                List<byte[]> args = new ArrayList<>();
+                args.add(name);
+                partArgs.add(args);
+                partKeys.add(new ArrayList<>());
+                partPositions.add(new ArrayList<>());
+            }
+            for (int j = 0; j < spec.step(); j++) {
+                partArgs.get(part).add(command.argBytes(keys.get(i) + j));
+            }
+            partKeys.get(part).add(key);
+            partPositions.get(part).add(i);
+        }
+        if (partServers.size() == 1) {
+            // one server: the original bytes, unchanged
+            return forwardTo(partServers.get(0), preludeFor(partServers.get(0), partKeys.get(0)));
+        }
+        List<SplitPart> parts = new ArrayList<>();
+        for (int p = 0; p < partServers.size(); p++) {
+            RouteDecision check = forwardTo(partServers.get(p), null);
+            if (check instanceof RouteDecision.Fail) {
+                return check;
+            }
+            Backend server = partServers.get(p);
+            parts.add(
+                    new SplitPart(server, partArgs.get(p), partPositions.get(p), preludeFor(server, partKeys.get(p))));
+        }
+        MergeKind merge =
+                switch (command.name()) {
+                    case "MGET" -> MergeKind.ARRAY_BY_POSITION;
+                    case "MSET" -> MergeKind.ALL_OK;
+                    default -> MergeKind.INTEGER_SUM;
+                };
+        return new RouteDecision.Split(parts, merge);
+    }
+
+    protected String routerName() {
+        return routerName;
+    }
+}

@@ -1,0 +1,76 @@
+package io.puerta.plugin.pikiwidb.slots;
+
+import io.puerta.spi.backend.Backend;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.zip.CRC32;
+
+/**
+ * A codis-style slot table: {@code crc32(key) % count} names a slot, and every slot has one owning server. The
+ * hash tag works as in codis and Redis Cluster: only the part between the first "{" and the next "}" is hashed.
+ * Immutable.
+ */
+public final class SlotTable {
+
+    private final Backend[] owners;
+    private final byte[] hashTag;
+
+    public SlotTable(Backend[] owners, String hashTag) {
+        this.owners = owners.clone();
+        this.hashTag = hashTag.isEmpty() ? null : hashTag.getBytes(StandardCharsets.UTF_8);
+    }
+
+    public int count() {
+        return owners.length;
+    }
+
+    public Backend owner(int slot) {
+        return owners[slot];
+    }
+
+    public int slotOf(byte[] key) {
+        int start = 0;
+        int length = key.length;
+        if (hashTag != null) {
+            int open = indexOf(key, hashTag[0], 0);
+            if (open >= 0) {
+                int close = indexOf(key, hashTag[1], open + 1);
+                if (close > open + 1) {
+                    start = open + 1;
+                    length = close - start;
+                }
+            }
+        }
+        CRC32 crc = new CRC32();
+        crc.update(key, start, length);
+        return (int) (crc.getValue() % owners.length);
+    }
+
+    /** The distinct owners, in the order of the first slot each owns. */
+    public List<Backend> servers() {
+        return List.copyOf(new LinkedHashSet<>(Arrays.asList(owners)));
+    }
+
+    /** The slots whose owner differs in {@code next}; both tables must have the same slot count. */
+    public List<Integer> changedIn(SlotTable next) {
+        List<Integer> changed = new ArrayList<>();
+        for (int slot = 0; slot < owners.length; slot++) {
+            if (!owners[slot].equals(next.owners[slot])) {
+                changed.add(slot);
+            }
+        }
+        return changed;
+    }
+
+    private static int indexOf(byte[] bytes, byte b, int from) {
+        for (int i = from; i < bytes.length; i++) {
+            if (bytes[i] == b) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}
