@@ -4,6 +4,7 @@ import io.puerta.plugin.pikiwidb.hash.KeyHash;
 import io.puerta.plugin.pikiwidb.ring.Distribution;
 import io.puerta.plugin.pikiwidb.ring.KeyRing;
 import io.puerta.plugin.pikiwidb.ring.RingServer;
+import io.puerta.plugin.redis.common.routing.ShardedRouterBase;
 import io.puerta.spi.backend.Backend;
 import io.puerta.spi.backend.BackendHealth;
 import io.puerta.spi.metrics.Counter;
@@ -39,7 +40,7 @@ final class RingRouter extends ShardedRouterBase {
     private long nextHealthPoll;
 
     RingRouter(RingSettings settings, List<Backend> servers, Counter ejections, Counter returns) {
-        super(RingRouterFactory.NAME);
+        super(RingRouterFactory.NAME, "pikiwidb");
         this.settings = settings;
         this.servers = List.copyOf(servers);
         this.ringServers = new ArrayList<>();

@@ -2,7 +2,7 @@ package io.puerta.plugin.pikiwidb.slots;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
-import io.puerta.plugin.pikiwidb.routing.ShardedRouterBase;
+import io.puerta.plugin.redis.common.routing.ShardedRouterBase;
 import io.puerta.spi.PluginContext;
 import io.puerta.spi.PluginException;
 import io.puerta.spi.backend.Backend;
@@ -36,7 +36,7 @@ public final class SlotsRouter extends ShardedRouterBase {
     private Migration migration;
 
     public SlotsRouter(SlotSettings settings, PluginContext context) {
-        super(SlotsRouterFactory.NAME);
+        super(SlotsRouterFactory.NAME, "pikiwidb");
         this.settings = settings;
         this.context = context;
         this.movedKeys = context.metrics().counter("moved-keys");

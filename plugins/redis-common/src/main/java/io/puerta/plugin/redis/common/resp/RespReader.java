@@ -1,4 +1,4 @@
-package io.puerta.plugin.pikiwidb.resp;
+package io.puerta.plugin.redis.common.resp;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package io.puerta.plugin.pikiwidb.command;
+package io.puerta.plugin.redis.common.command;
 
 import io.puerta.spi.request.RespCommand;
 import java.util.ArrayList;

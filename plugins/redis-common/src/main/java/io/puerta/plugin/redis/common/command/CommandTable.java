@@ -1,4 +1,4 @@
-package io.puerta.plugin.pikiwidb.command;
+package io.puerta.plugin.redis.common.command;
 
 import java.util.HashMap;
 import java.util.Map;

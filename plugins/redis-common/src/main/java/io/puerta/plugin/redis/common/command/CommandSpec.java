@@ -1,4 +1,4 @@
-package io.puerta.plugin.pikiwidb.command;
+package io.puerta.plugin.redis.common.command;
 
 /**
  * Where a command's keys are, in the style of Redis's COMMAND reply.

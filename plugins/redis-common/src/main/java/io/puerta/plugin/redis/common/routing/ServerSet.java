@@ -1,4 +1,4 @@
-package io.puerta.plugin.pikiwidb.routing;
+package io.puerta.plugin.redis.common.routing;
 
 import io.puerta.spi.backend.Backend;
 import java.util.List;

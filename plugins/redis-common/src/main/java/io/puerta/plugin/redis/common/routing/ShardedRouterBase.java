@@ -1,8 +1,8 @@
-package io.puerta.plugin.pikiwidb.routing;
+package io.puerta.plugin.redis.common.routing;
 
-import io.puerta.plugin.pikiwidb.command.CommandSpec;
-import io.puerta.plugin.pikiwidb.command.CommandTable;
-import io.puerta.plugin.pikiwidb.command.KeyPositions;
+import io.puerta.plugin.redis.common.command.CommandSpec;
+import io.puerta.plugin.redis.common.command.CommandTable;
+import io.puerta.plugin.redis.common.command.KeyPositions;
 import io.puerta.spi.backend.Backend;
 import io.puerta.spi.request.Request;
 import io.puerta.spi.request.RespCommand;
@@ -24,9 +24,15 @@ public abstract class ShardedRouterBase implements Router {
 
     private final ProxyCommands proxyCommands;
     private final String routerName;
+    private final String mode;
 
-    protected ShardedRouterBase(String routerName) {
+    /**
+     * @param routerName the factory name, shown by INFO
+     * @param mode the mode's name in error messages ("pikiwidb", "redis-cluster")
+     */
+    protected ShardedRouterBase(String routerName, String mode) {
         this.routerName = routerName;
+        this.mode = mode;
         this.proxyCommands = new ProxyCommands(routerName, new ServerSet() {
             @Override
             public List<Backend> all() {
@@ -57,6 +63,20 @@ public abstract class ShardedRouterBase implements Router {
         return null;
     }
 
+    /**
+     * What keys of one command must share: by default their server; Redis Cluster requires one slot. Keys with
+     * different groups get {@link #crossSlot}.
+     */
+    protected Object groupOf(byte[] key, Backend owner) {
+        return owner;
+    }
+
+    /** The error for keys that must stay together but do not. */
+    protected RouteDecision crossSlot(String command) {
+        return RouteDecision.fail("CROSSSLOT keys of " + command + " map to different servers; give them a common"
+                + " hash tag to keep them together");
+    }
+
     /** The reply when {@link #ownerOf} found no server. */
     protected RouteDecision noOwner() {
         return ProxyCommands.noLiveServer();
@@ -74,7 +94,7 @@ public abstract class ShardedRouterBase implements Router {
         String name = command.name();
         CommandSpec spec = CommandTable.lookup(name);
         if (spec == null) {
-            return RouteDecision.fail("unknown command '" + name + "' (not supported through the pikiwidb proxy)");
+            return RouteDecision.fail("unknown command '" + name + "' (not supported through the " + mode + " proxy)");
         }
         return switch (spec.kind()) {
             case PROXY -> proxyCommands.route(command);
@@ -93,17 +113,19 @@ public abstract class ShardedRouterBase implements Router {
         }
         List<byte[]> keyBytes = new ArrayList<>(keys.size());
         Backend owner = null;
+        Object group = null;
         for (int index : keys) {
             byte[] key = command.argBytes(index);
             Backend keyOwner = ownerOf(key);
             if (keyOwner == null) {
                 return noOwner();
             }
-            if (owner != null && !owner.equals(keyOwner)) {
-                return RouteDecision.fail("CROSSSLOT keys of " + command.name() + " map to different servers; give"
-                        + " them a common hash tag to keep them together");
+            Object keyGroup = groupOf(key, keyOwner);
+            if (group != null && !group.equals(keyGroup)) {
+                return crossSlot(command.name());
             }
             owner = keyOwner;
+            group = keyGroup;
             keyBytes.add(key);
         }
         return forwardTo(owner, preludeFor(owner, keyBytes));

@@ -1,4 +1,4 @@
-package io.puerta.plugin.pikiwidb.command;
+package io.puerta.plugin.redis.common.command;
 
 /** How a sharding proxy must treat a command. */
 public enum CommandKind {

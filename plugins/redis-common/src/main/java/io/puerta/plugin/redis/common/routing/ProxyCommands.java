@@ -1,7 +1,7 @@
-package io.puerta.plugin.pikiwidb.routing;
+package io.puerta.plugin.redis.common.routing;
 
-import io.puerta.plugin.pikiwidb.resp.RespBuilder;
-import io.puerta.plugin.pikiwidb.resp.RespReader;
+import io.puerta.plugin.redis.common.resp.RespBuilder;
+import io.puerta.plugin.redis.common.resp.RespReader;
 import io.puerta.spi.backend.Backend;
 import io.puerta.spi.request.RespCommand;
 import io.puerta.spi.routing.MergeKind;
@@ -221,7 +221,7 @@ public final class ProxyCommands {
     }
 
     /** KEYS: the arrays of every server, one after the other; an error of any server is the reply. */
-    static ByteBuffer concatArrays(List<ByteBuffer> replies) {
+    public static ByteBuffer concatArrays(List<ByteBuffer> replies) {
         List<byte[]> all = new ArrayList<>();
         for (ByteBuffer reply : replies) {
             Object value = new RespReader(reply).read();
@@ -235,7 +235,7 @@ public final class ProxyCommands {
         return RespBuilder.bulkArray(all);
     }
 
-    static List<byte[]> args(RespCommand command) {
+    public static List<byte[]> args(RespCommand command) {
         List<byte[]> args = new ArrayList<>(command.argCount());
         for (int i = 0; i < command.argCount(); i++) {
             args.add(command.argBytes(i));
@@ -243,11 +243,11 @@ public final class ProxyCommands {
         return args;
     }
 
-    static RouteDecision wrongArity(String name) {
+    public static RouteDecision wrongArity(String name) {
         return RouteDecision.fail("wrong number of arguments for '" + name.toLowerCase(Locale.ROOT) + "' command");
     }
 
-    static RouteDecision noLiveServer() {
+    public static RouteDecision noLiveServer() {
         return RouteDecision.fail("no live server: every server is ejected");
     }
 
