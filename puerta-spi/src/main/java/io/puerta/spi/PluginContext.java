@@ -18,6 +18,13 @@ public interface PluginContext {
     /** The name of the factory being created, as selected in the configuration. */
     String factoryName();
 
+    /**
+     * Runs {@code task} on the routing stage, between two requests, in order with them: the way a plugin's own
+     * threads (topology refreshers, migrations) change what its router reads, without locks. Callable from any
+     * thread but an event loop; tasks submitted before the proxy has started run once it starts.
+     */
+    void runOnRoutingStage(Runnable task);
+
     /** Where this plugin reports its metrics. */
     io.puerta.spi.metrics.PluginMetrics metrics();
 }

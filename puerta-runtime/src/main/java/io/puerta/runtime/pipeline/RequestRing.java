@@ -37,9 +37,11 @@ public final class RequestRing implements AutoCloseable {
             (event, sequence, control) -> event.setControl(control);
 
     private final Disruptor<RequestEvent> disruptor;
+    private final RouterGuard router;
     private final RingBuffer<RequestEvent> ring;
 
     public RequestRing(Settings.Pipeline settings, RouterGuard router, BackendRegistry backends) {
+        this.router = router;
         ThreadFactory threads = runnable -> {
             Thread thread = new Thread(runnable, "puerta-routing");
             thread.setDaemon(true);
@@ -51,7 +53,7 @@ public final class RequestRing implements AutoCloseable {
                 threads,
                 ProducerType.MULTI,
                 waitStrategy(settings.waitStrategy()));
-        disruptor.handleEventsWith(new RoutingStage(router, backends, settings.maxBatch()));
+        disruptor.handleEventsWith(new RoutingStage(router, backends, settings.maxBatch(), this::redirected));
         disruptor.setDefaultExceptionHandler(new KeepRouting());
         ring = disruptor.start();
     }
@@ -67,6 +69,14 @@ public final class RequestRing implements AutoCloseable {
      */
     public void publishControl(Runnable control) {
         ring.publishEvent(CONTROL, control);
+    }
+
+    /**
+     * Tells the router about a redirection, from a backend event loop: without waiting, so when the ring is full
+     * the news is dropped (the router learns the new owner again with the next redirection or topology refresh).
+     */
+    private void redirected(io.puerta.spi.routing.Redirect redirect) {
+        ring.tryPublishEvent(CONTROL, () -> router.redirected(redirect));
     }
 
     public long remainingCapacity() {

@@ -96,6 +96,27 @@ public final class RouterGuard {
         }
     }
 
+    public int maxRedirects() {
+        try {
+            return Math.max(0, PluginCalls.withContext(pluginLoader, router::maxRedirects));
+        } catch (RuntimeException e) {
+            log.error("router '{}' failed to say how many redirections to follow; following none", name, e);
+            return 0;
+        }
+    }
+
+    /** Tells the router about a redirection the runtime followed (on the routing stage), guarded. */
+    public void redirected(io.puerta.spi.routing.Redirect redirect) {
+        try {
+            PluginCalls.withContext(pluginLoader, () -> {
+                router.redirected(redirect);
+                return null;
+            });
+        } catch (RuntimeException e) {
+            log.error("router '{}' failed to take a redirection into account", name, e);
+        }
+    }
+
     public String name() {
         return name;
     }

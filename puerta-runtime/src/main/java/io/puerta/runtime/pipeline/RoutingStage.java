@@ -28,13 +28,21 @@ final class RoutingStage implements EventHandler<RequestEvent> {
 
     private final RouterGuard router;
     private final BackendRegistry backends;
+    private final int maxRedirects;
+    private final java.util.function.Consumer<io.puerta.spi.routing.Redirect> redirected;
     private final int maxBatch;
     private final List<BackendConnection> dirty = new ArrayList<>();
     private int sinceFlush;
 
-    RoutingStage(RouterGuard router, BackendRegistry backends, int maxBatch) {
+    RoutingStage(
+            RouterGuard router,
+            BackendRegistry backends,
+            int maxBatch,
+            java.util.function.Consumer<io.puerta.spi.routing.Redirect> redirected) {
         this.router = router;
         this.backends = backends;
+        this.maxRedirects = router.maxRedirects();
+        this.redirected = redirected;
         this.maxBatch = maxBatch;
     }
 
@@ -98,6 +106,10 @@ final class RoutingStage implements EventHandler<RequestEvent> {
 
     /** Stages {@code slot} for {@code target}, or, with a prelude, stages the prelude and lets it release the slot. */
     private void send(BackendConnection target, ReplySlot slot, Prelude prelude, long client) {
+        if (maxRedirects > 0 && prelude == null) {
+            // keep the request bytes, to send them again where a MOVED or ASK points
+            slot = new RedirectingSlot(slot, slot.takeRequest(), backends, client, maxRedirects, redirected);
+        }
         if (prelude == null) {
             stage(target, slot);
             return;

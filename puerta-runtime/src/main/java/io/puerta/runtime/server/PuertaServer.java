@@ -72,8 +72,9 @@ public final class PuertaServer implements AutoCloseable {
                 settings.backend())) {
             ProblemCollector problems = new ProblemCollector();
             MetricRegistry scratch = new MetricRegistry();
-            Router router = createRouter(configuration, backends, scratch, problems);
-            HealthChecker checker = createHealthChecker(configuration, backends, scratch, problems);
+            RoutingStageTasks discarded = new RoutingStageTasks();
+            Router router = createRouter(configuration, backends, scratch, discarded, problems);
+            HealthChecker checker = createHealthChecker(configuration, backends, scratch, discarded, problems);
             problems.throwIfAny(configuration.origin());
             if (router != null) {
                 router.close();
@@ -104,8 +105,9 @@ public final class PuertaServer implements AutoCloseable {
         resources.push(backends);
 
         ProblemCollector problems = new ProblemCollector();
-        Router router = createRouter(configuration, backends, metrics.registry(), problems);
-        HealthChecker checker = createHealthChecker(configuration, backends, metrics.registry(), problems);
+        RoutingStageTasks tasks = new RoutingStageTasks();
+        Router router = createRouter(configuration, backends, metrics.registry(), tasks, problems);
+        HealthChecker checker = createHealthChecker(configuration, backends, metrics.registry(), tasks, problems);
         problems.throwIfAny(configuration.origin());
 
         Registered<RouterFactory> routerOrigin =
@@ -128,6 +130,7 @@ public final class PuertaServer implements AutoCloseable {
 
         RequestRing ring = new RequestRing(settings.pipeline(), guard, backends);
         resources.push(ring);
+        tasks.attach(ring);
         metrics.registry().register("puerta.ring.remaining", (Gauge<Long>) ring::remainingCapacity);
 
         if (configuration.source().isPresent()
@@ -154,7 +157,11 @@ public final class PuertaServer implements AutoCloseable {
     }
 
     private static Router createRouter(
-            Configuration configuration, BackendRegistry backends, MetricRegistry registry, ProblemCollector problems) {
+            Configuration configuration,
+            BackendRegistry backends,
+            MetricRegistry registry,
+            RoutingStageTasks tasks,
+            ProblemCollector problems) {
         Settings settings = configuration.settings();
         Registered<RouterFactory> factory =
                 configuration.plugins().router(settings.router()).orElseThrow();
@@ -163,12 +170,16 @@ public final class PuertaServer implements AutoCloseable {
                 "router '" + factory.name() + "' (" + factory.plugin().location() + ")",
                 factory.plugin().classLoader(),
                 () -> factory.factory()
-                        .create(settings.config(), new RuntimePluginContext(backends, factory.name(), registry)),
+                        .create(settings.config(), new RuntimePluginContext(backends, factory.name(), registry, tasks)),
                 problems);
     }
 
     private static HealthChecker createHealthChecker(
-            Configuration configuration, BackendRegistry backends, MetricRegistry registry, ProblemCollector problems) {
+            Configuration configuration,
+            BackendRegistry backends,
+            MetricRegistry registry,
+            RoutingStageTasks tasks,
+            ProblemCollector problems) {
         Settings settings = configuration.settings();
         if (settings.healthCheck().checker().isEmpty()) {
             return null;
@@ -182,7 +193,7 @@ public final class PuertaServer implements AutoCloseable {
                 "health checker '" + factory.name() + "' (" + factory.plugin().location() + ")",
                 factory.plugin().classLoader(),
                 () -> factory.factory()
-                        .create(settings.config(), new RuntimePluginContext(backends, factory.name(), registry)),
+                        .create(settings.config(), new RuntimePluginContext(backends, factory.name(), registry, tasks)),
                 problems);
     }
 

@@ -14,8 +14,12 @@ final class RuntimePluginContext implements PluginContext {
     private final String factoryName;
     private final PluginMetrics metrics;
 
-    RuntimePluginContext(BackendRegistry backends, String factoryName, MetricRegistry registry) {
+    private final RoutingStageTasks tasks;
+
+    RuntimePluginContext(
+            BackendRegistry backends, String factoryName, MetricRegistry registry, RoutingStageTasks tasks) {
         this.backends = backends;
+        this.tasks = tasks;
         this.factoryName = factoryName;
         this.metrics = new RegistryPluginMetrics(registry, factoryName);
     }
@@ -33,6 +37,11 @@ final class RuntimePluginContext implements PluginContext {
     @Override
     public String factoryName() {
         return factoryName;
+    }
+
+    @Override
+    public void runOnRoutingStage(Runnable task) {
+        tasks.submit(java.util.Objects.requireNonNull(task, "task is null"));
     }
 
     @Override

@@ -22,6 +22,19 @@ public interface Router extends AutoCloseable {
         return false;
     }
 
+    /**
+     * How many {@code -MOVED} / {@code -ASK} redirections the runtime follows for this router's requests before it
+     * passes the error on; 0 (the default) passes them on at once. Redis Cluster routers return a few: the runtime
+     * then re-sends the request to the node named in the redirection (after {@code ASKING} for ASK), and the client
+     * never sees it.
+     */
+    default int maxRedirects() {
+        return 0;
+    }
+
+    /** Told, on the routing stage, that a backend answered with a redirection the runtime followed. */
+    default void redirected(Redirect redirect) {}
+
     /** Releases what the router holds; called once at shutdown. */
     @Override
     default void close() {}

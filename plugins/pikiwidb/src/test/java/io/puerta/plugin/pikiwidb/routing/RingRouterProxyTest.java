@@ -269,6 +269,8 @@ class RingRouterProxyTest {
                         "20",
                         "-P",
                         "16",
+                        "-r",
+                        "100000",
                         "-t",
                         "set,get,incr,lpush,mset")
                 .redirectErrorStream(true)

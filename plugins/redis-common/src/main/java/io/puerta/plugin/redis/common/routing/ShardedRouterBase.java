@@ -137,6 +137,8 @@ public abstract class ShardedRouterBase implements Router {
             List<Backend> live = liveServers();
             return live.isEmpty() ? noOwner() : RouteDecision.forward(live.get(0));
         }
+        // One part per group: per server, or per slot where the servers refuse multi-slot commands (a cluster).
+        List<Object> partGroups = new ArrayList<>();
         List<Backend> partServers = new ArrayList<>();
         List<List<byte[]>> partArgs = new ArrayList<>();
         List<List<byte[]>> partKeys = new ArrayList<>();
@@ -148,9 +150,11 @@ public abstract class ShardedRouterBase implements Router {
             if (owner == null) {
                 return noOwner();
             }
-            int part = partServers.indexOf(owner);
+            Object group = groupOf(key, owner);
+            int part = partGroups.indexOf(group);
             if (part < 0) {
-                part = partServers.size();
+                part = partGroups.size();
+                partGroups.add(group);
                 partServers.add(owner);
                 List<byte[]> args = new ArrayList<>();
                 args.add(name);

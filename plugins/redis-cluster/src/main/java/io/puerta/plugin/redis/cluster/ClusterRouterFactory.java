@@ -1,0 +1,61 @@
+package io.puerta.plugin.redis.cluster;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import io.puerta.spi.PluginContext;
+import io.puerta.spi.request.Protocol;
+import io.puerta.spi.routing.Router;
+import io.puerta.spi.routing.RouterFactory;
+import java.time.Duration;
+
+/**
+ * {@code redis-cluster}: clients without cluster support use a whole Redis Cluster through Puerta. The configured
+ * backends are seed nodes; the slot map is learned from the cluster.
+ */
+public final class ClusterRouterFactory implements RouterFactory {
+
+    static final String NAME = "redis-cluster";
+    private static final String PATH = "puerta.redis-cluster.";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Protocol protocol() {
+        return Protocol.RESP;
+    }
+
+    @Override
+    public Router create(Config config, PluginContext context) {
+        if (context.configuredBackends().isEmpty()) {
+            throw new ConfigException.Generic(
+                    "puerta.backends: the redis-cluster router needs at least one seed node of the cluster");
+        }
+        Duration interval = config.getDuration(PATH + "refresh-interval");
+        Duration timeout = config.getDuration(PATH + "timeout");
+        int maxRedirects = config.getInt(PATH + "max-redirects");
+        if (interval.isZero()
+                || interval.isNegative()
+                || timeout.isZero()
+                || timeout.isNegative()
+                || maxRedirects < 1) {
+            throw new ConfigException.Generic(
+                    PATH + "refresh-interval and timeout must be positive durations and" + " max-redirects >= 1");
+        }
+        ClusterTopology topology = new ClusterTopology(context, context.configuredBackends(), timeout);
+        SlotMap initial = topology.fetch();
+        ClusterRouter router = new ClusterRouter(
+                topology,
+                initial == null ? SlotMap.empty() : initial,
+                maxRedirects,
+                context.metrics().counter("moved"),
+                context.metrics().counter("refreshes"));
+        topology.start(interval, router::apply);
+        if (initial == null) {
+            topology.refreshSoon();
+        }
+        return router;
+    }
+}

@@ -1,0 +1,192 @@
+package io.puerta.plugin.redis.cluster.testing;
+
+import io.puerta.runtime.testing.RedisServerProcess;
+import io.puerta.spi.resp.BlockingRespClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A real Redis Cluster on free loopback ports, created the way redis-cli would (MEET, ADDSLOTS, REPLICATE) with
+ * plain commands, so only redis-server is needed: masters share the 16384 slots evenly, each with its replicas.
+ */
+public final class RedisCluster implements AutoCloseable {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+    private final List<RedisServerProcess> masters = new ArrayList<>();
+    private final List<RedisServerProcess> replicas = new ArrayList<>();
+
+    private RedisCluster() {}
+
+    public static RedisCluster start(int masterCount, int replicasPerMaster) {
+        RedisCluster cluster = new RedisCluster();
+        try {
+            for (int i = 0; i < masterCount; i++) {
+                cluster.masters.add(node());
+            }
+            for (int i = 0; i < masterCount * replicasPerMaster; i++) {
+                cluster.replicas.add(node());
+            }
+            cluster.create(replicasPerMaster);
+            return cluster;
+        } catch (RuntimeException | IOException e) {
+            cluster.close();
+            throw e instanceof RuntimeException r ? r : new UncheckedIOException((IOException) e);
+        }
+    }
+
+    private static RedisServerProcess node() {
+        return RedisServerProcess.start(
+                "--cluster-enabled", "yes", "--cluster-node-timeout", "1500", "--cluster-require-full-coverage", "no");
+    }
+
+    private void create(int replicasPerMaster) throws IOException {
+        List<RedisServerProcess> all = all();
+        RedisServerProcess first = all.get(0);
+        for (RedisServerProcess node : all.subList(1, all.size())) {
+            call(first, "CLUSTER", "MEET", "127.0.0.1", Integer.toString(node.port()));
+        }
+        int per = 16384 / masters.size();
+        for (int m = 0; m < masters.size(); m++) {
+            int from = m * per;
+            int to = m == masters.size() - 1 ? 16383 : from + per - 1;
+            for (int chunk = from; chunk <= to; chunk += 1000) {
+                List<String> args = new ArrayList<>(List.of("CLUSTER", "ADDSLOTS"));
+                for (int slot = chunk; slot <= Math.min(to, chunk + 999); slot++) {
+                    args.add(Integer.toString(slot));
+                }
+                call(masters.get(m), args.toArray(String[]::new));
+            }
+        }
+        await(() -> all.stream().allMatch(n -> knownNodes(n) == all.size()), "every node knows every other");
+        for (int r = 0; r < replicas.size(); r++) {
+            String masterId = id(masters.get(r / replicasPerMaster));
+            RedisServerProcess replica = replicas.get(r);
+            await(
+                    () -> {
+                        try {
+                            return "OK".equals(call(replica, "CLUSTER", "REPLICATE", masterId));
+                        } catch (RuntimeException notYet) {
+                            return false;
+                        }
+                    },
+                    "replica " + replica.port() + " follows its master");
+        }
+        await(() -> all.stream().allMatch(n -> info(n).contains("cluster_state:ok")), "cluster_state:ok everywhere");
+        await(() -> all.stream().allMatch(n -> slotsCovered(n) == 16384), "every node sees all slots served");
+    }
+
+    public List<RedisServerProcess> masters() {
+        return masters;
+    }
+
+    public List<RedisServerProcess> replicas() {
+        return replicas;
+    }
+
+    public List<RedisServerProcess> all() {
+        List<RedisServerProcess> all = new ArrayList<>(masters);
+        all.addAll(replicas);
+        return all;
+    }
+
+    /** HOCON for Puerta's backends: the masters, as seeds. */
+    public String seeds() {
+        StringBuilder text = new StringBuilder("backends = [");
+        for (RedisServerProcess master : masters) {
+            text.append("{ address = \"").append(master.address()).append("\" },");
+        }
+        return text.append("]").toString();
+    }
+
+    public static String id(RedisServerProcess node) {
+        Object reply = call(node, "CLUSTER", "MYID");
+        return reply instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(reply);
+    }
+
+    /** The node currently serving a slot as master, by asking {@code asked}. */
+    public int portOfSlotOwner(RedisServerProcess asked, int slot) {
+        for (Object range : (List<?>) call(asked, "CLUSTER", "SLOTS")) {
+            List<?> r = (List<?>) range;
+            if ((Long) r.get(0) <= slot && slot <= (Long) r.get(1)) {
+                return ((Long) ((List<?>) r.get(2)).get(1)).intValue();
+            }
+        }
+        return -1;
+    }
+
+    public RedisServerProcess byPort(int port) {
+        return all().stream().filter(n -> n.port() == port).findFirst().orElseThrow();
+    }
+
+    public static Object call(RedisServerProcess node, String... args) {
+        try (BlockingRespClient client = new BlockingRespClient("127.0.0.1", node.port(), TIMEOUT)) {
+            Object reply = client.call(args);
+            if (reply instanceof BlockingRespClient.RespError error) {
+                throw new IllegalStateException(String.join(" ", args) + " on " + node.port() + ": " + error.message());
+            }
+            return reply;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static String info(RedisServerProcess node) {
+        try {
+            return new String((byte[]) call(node, "CLUSTER", "INFO"), StandardCharsets.UTF_8);
+        } catch (RuntimeException down) {
+            return "";
+        }
+    }
+
+    private static int knownNodes(RedisServerProcess node) {
+        try {
+            return (int) new String((byte[]) call(node, "CLUSTER", "NODES"), StandardCharsets.UTF_8)
+                    .lines()
+                    .count();
+        } catch (RuntimeException e) {
+            return 0;
+        }
+    }
+
+    private static int slotsCovered(RedisServerProcess node) {
+        try {
+            int covered = 0;
+            for (Object range : (List<?>) call(node, "CLUSTER", "SLOTS")) {
+                List<?> r = (List<?>) range;
+                covered += (int) ((Long) r.get(1) - (Long) r.get(0) + 1);
+            }
+            return covered;
+        } catch (RuntimeException e) {
+            return 0;
+        }
+    }
+
+    public static void await(BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("timed out waiting until " + what);
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        for (RedisServerProcess node : all()) {
+            node.close();
+        }
+    }
+}
