@@ -33,8 +33,9 @@ final class ClusterTopology implements AutoCloseable {
     private final Set<Backend> known = new LinkedHashSet<>();
     private final ScheduledExecutorService executor;
     private final AtomicBoolean refreshQueued = new AtomicBoolean();
+    private final Set<Backend> failing = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private Consumer<SlotMap> listener;
-    private String lastProblem;
+    private volatile Backend lastAnswered;
 
     ClusterTopology(PluginContext context, List<Backend> seeds, Duration timeout) {
         this.context = context;
@@ -48,27 +49,38 @@ final class ClusterTopology implements AutoCloseable {
         });
     }
 
-    /** Asks the cluster now, on the calling thread (startup). Null when no node answered. */
+    /**
+     * Asks the cluster now, on the calling thread (startup). The node that answered last is asked first, so a dead
+     * seed costs nothing once another node has answered. Null when no node answered.
+     */
     SlotMap fetch() {
         List<Backend> candidates;
         synchronized (known) {
             candidates = new ArrayList<>(known);
         }
+        Backend first = lastAnswered;
+        if (first != null && candidates.remove(first)) {
+            candidates.add(0, first);
+        }
         for (Backend node : candidates) {
             try {
                 SlotMap map = query(node);
-                if (lastProblem != null) {
-                    log.info("cluster topology read again from {}", node.address());
-                    lastProblem = null;
+                lastAnswered = node;
+                if (failing.remove(node)) {
+                    log.info("cluster node {} answers CLUSTER SLOTS again", node.address());
                 }
                 return map;
             } catch (IOException | RuntimeException e) {
-                String problem = node.address() + ": " + e.getMessage();
-                if (!problem.equals(lastProblem)) {
-                    log.warn("cannot read the cluster topology from {}", problem);
-                    lastProblem = problem;
+                // once per outage of a node at WARN; the next refreshes would repeat it every few seconds
+                if (failing.add(node)) {
+                    log.warn("cannot read the cluster topology from {}: {}", node.address(), e.getMessage());
+                } else {
+                    log.debug("cannot read the cluster topology from {}: {}", node.address(), e.getMessage());
                 }
             }
+        }
+        if (candidates.stream().allMatch(failing::contains)) {
+            log.debug("no cluster node answered CLUSTER SLOTS");
         }
         return null;
     }

@@ -79,6 +79,9 @@ public final class RedisCluster implements AutoCloseable {
                     "replica " + replica.port() + " follows its master");
         }
         await(() -> all.stream().allMatch(n -> info(n).contains("cluster_state:ok")), "cluster_state:ok everywhere");
+        await(
+                () -> replicas.stream().allMatch(r -> replication(r).contains("master_link_status:up")),
+                "every replica is in sync with its master");
         await(() -> all.stream().allMatch(n -> slotsCovered(n) == 16384), "every node sees all slots served");
     }
 
@@ -140,6 +143,14 @@ public final class RedisCluster implements AutoCloseable {
     public static String info(RedisServerProcess node) {
         try {
             return new String((byte[]) call(node, "CLUSTER", "INFO"), StandardCharsets.UTF_8);
+        } catch (RuntimeException down) {
+            return "";
+        }
+    }
+
+    private static String replication(RedisServerProcess node) {
+        try {
+            return new String((byte[]) call(node, "INFO", "replication"), StandardCharsets.UTF_8);
         } catch (RuntimeException down) {
             return "";
         }
