@@ -65,6 +65,10 @@ else
   fail "a broken jar in plugins/ is refused, naming the file" "$output"
 fi
 
+for example in "$home"/conf/examples/*.conf; do
+  check "check-config accepts $(basename "$example")" "$home/bin/puerta" check-config --config "$example"
+done
+
 redis_port=$(free_port)
 redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" >"$work/redis.log" 2>&1 &
 pids+=($!)
