@@ -27,10 +27,11 @@ for tool in redis-server redis-cli redis-benchmark; do
   command -v "$tool" >/dev/null || { echo "dist smoke test: $tool is not installed (run ./test.sh, which installs it)"; exit 1; }
 done
 
+# Ports below the kernel's ephemeral range (32768+), so that no outgoing connection holds the one we pick.
 free_port() {
   local port
   for _ in $(seq 1 100); do
-    port=$((20000 + RANDOM % 20000))
+    port=$((20000 + RANDOM % 12000))
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return; fi
   done
   echo "no free port found" >&2; return 1
@@ -81,19 +82,27 @@ proxy_port=$(free_port)
 PUERTA_LISTEN_PORT=$proxy_port "$home/bin/puerta" --config "$work/puerta.conf" >"$work/puerta.log" 2>&1 &
 puerta_pid=$!
 pids+=($puerta_pid)
-if wait_port "$proxy_port"; then ok "bin/puerta listens on the port from PUERTA_LISTEN_PORT"; else fail "bin/puerta starts" "$(cat "$work/puerta.log")"; fi
+if wait_port "$proxy_port"; then
+  ok "bin/puerta listens on the port from PUERTA_LISTEN_PORT"
+else
+  fail "bin/puerta starts" "$(cat "$work/puerta.log")"
+  echo "smoke: $passed passed, $failed failed"
+  exit 1
+fi
 
-check "redis-cli SET through Puerta" test "$(redis-cli -p "$proxy_port" SET smoke "through puerta")" = OK
-check "the value reached the real server" test "$(redis-cli -p "$redis_port" GET smoke)" = "through puerta"
-check "redis-cli GET through Puerta" test "$(redis-cli -p "$proxy_port" GET smoke)" = "through puerta"
+# every client command has a deadline: a smoke test must fail, never hang
+cli() { timeout 10 redis-cli "$@"; }
+check "redis-cli SET through Puerta" test "$(cli -p "$proxy_port" SET smoke "through puerta")" = OK
+check "the value reached the real server" test "$(cli -p "$redis_port" GET smoke)" = "through puerta"
+check "redis-cli GET through Puerta" test "$(cli -p "$proxy_port" GET smoke)" = "through puerta"
 
-bench=$(redis-benchmark -p "$proxy_port" -q -n 20000 -c 50 -P 16 -t set,get,incr,lpush,mset 2>&1) || true
+bench=$(timeout 120 redis-benchmark -p "$proxy_port" -q -n 20000 -c 50 -P 16 -t set,get,incr,lpush,mset 2>&1) || true
 if grep -qiE "error|ERR" <<<"$bench" || [ "$(grep -c "requests per second" <<<"$bench")" -lt 5 ]; then
   fail "redis-benchmark through Puerta runs without errors" "$bench"
 else
   ok "redis-benchmark through Puerta runs without errors"
 fi
-check "counts match after the benchmark" test "$(redis-cli -p "$proxy_port" DBSIZE)" = "$(redis-cli -p "$redis_port" DBSIZE)"
+check "counts match after the benchmark" test "$(cli -p "$proxy_port" DBSIZE)" = "$(cli -p "$redis_port" DBSIZE)"
 
 kill -TERM "$puerta_pid"
 for _ in $(seq 1 100); do kill -0 "$puerta_pid" 2>/dev/null || break; sleep 0.1; done
