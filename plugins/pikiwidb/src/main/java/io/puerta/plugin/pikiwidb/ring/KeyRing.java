@@ -1,6 +1,7 @@
 package io.puerta.plugin.pikiwidb.ring;
 
 import io.puerta.plugin.pikiwidb.hash.KeyHash;
+import io.puerta.plugin.redis.common.HashTag;
 import java.nio.ByteBuffer;
 
 /**
@@ -37,25 +38,11 @@ public final class KeyRing {
         int start = 0;
         int length = key.length;
         if (hashTag != null) {
-            int open = indexOf(key, hashTag[0], 0);
-            if (open >= 0) {
-                int close = indexOf(key, hashTag[1], open + 1);
-                if (close >= 0 && close - open > 1) {
-                    start = open + 1;
-                    length = close - start;
-                }
-            }
+            int[] span = HashTag.span(key, hashTag[0], hashTag[1]);
+            start = span[0];
+            length = span[1] - span[0];
         }
         int h = length == 0 ? 0 : hash.hash(key, start, length);
         return distribution.select(h);
-    }
-
-    private static int indexOf(byte[] bytes, byte b, int from) {
-        for (int i = from; i < bytes.length; i++) {
-            if (bytes[i] == b) {
-                return i;
-            }
-        }
-        return -1;
     }
 }

@@ -1,5 +1,6 @@
 package io.puerta.plugin.pikiwidb.slots;
 
+import io.puerta.plugin.redis.common.HashTag;
 import io.puerta.spi.backend.Backend;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -32,20 +33,9 @@ public final class SlotTable {
     }
 
     public int slotOf(byte[] key) {
-        int start = 0;
-        int length = key.length;
-        if (hashTag != null) {
-            int open = indexOf(key, hashTag[0], 0);
-            if (open >= 0) {
-                int close = indexOf(key, hashTag[1], open + 1);
-                if (close > open + 1) {
-                    start = open + 1;
-                    length = close - start;
-                }
-            }
-        }
+        int[] span = hashTag == null ? new int[] {0, key.length} : HashTag.span(key, hashTag[0], hashTag[1]);
         CRC32 crc = new CRC32();
-        crc.update(key, start, length);
+        crc.update(key, span[0], span[1] - span[0]);
         return (int) (crc.getValue() % owners.length);
     }
 
@@ -63,14 +53,5 @@ public final class SlotTable {
             }
         }
         return changed;
-    }
-
-    private static int indexOf(byte[] bytes, byte b, int from) {
-        for (int i = from; i < bytes.length; i++) {
-            if (bytes[i] == b) {
-                return i;
-            }
-        }
-        return -1;
     }
 }

@@ -1,5 +1,7 @@
 package io.puerta.plugin.redis.cluster;
 
+import io.puerta.plugin.redis.common.HashTag;
+
 /** Redis Cluster's key slot: CRC16 (XMODEM) of the key, or of its first non-empty {hash tag}, modulo 16384. */
 public final class HashSlot {
 
@@ -19,23 +21,8 @@ public final class HashSlot {
     private HashSlot() {}
 
     public static int of(byte[] key) {
-        int start = 0;
-        int end = key.length;
-        for (int open = 0; open < key.length; open++) {
-            if (key[open] == '{') {
-                for (int close = open + 1; close < key.length; close++) {
-                    if (key[close] == '}') {
-                        if (close > open + 1) {
-                            start = open + 1;
-                            end = close;
-                        }
-                        break;
-                    }
-                }
-                break;
-            }
-        }
-        return crc16(key, start, end) & (SLOTS - 1);
+        int[] span = HashTag.span(key, (byte) '{', (byte) '}');
+        return crc16(key, span[0], span[1]) & (SLOTS - 1);
     }
 
     static int crc16(byte[] bytes, int from, int to) {
