@@ -187,6 +187,30 @@ class ClusterRouterTest {
     }
 
     @Test
+    void scriptsAreLoadedOnEveryMasterSoEvalshaWorksForAnyKey() {
+        try (Jedis client = client()) {
+            String sha = client.scriptLoad("return redis.call('set', KEYS[1], ARGV[1])");
+            for (RedisServerProcess master : cluster.masters()) {
+                assertEquals(List.of(1L), call(master, "SCRIPT", "EXISTS", sha), "loaded on " + master.port());
+            }
+            Set<Integer> mastersUsed = new TreeSet<>();
+            for (int i = 0; i < 30; i++) {
+                client.evalsha(sha, 1, "s:" + i, "v" + i);
+                assertEquals("v" + i, client.get("s:" + i));
+                mastersUsed.add(ownerOf("s:" + i).port());
+            }
+            assertEquals(3, mastersUsed.size(), "the script ran on every master");
+            assertEquals(List.of(true, false), client.scriptExists(sha, "0000000000000000000000000000000000000000"));
+            call(cluster.masters().get(2), "SCRIPT", "FLUSH");
+            assertEquals(false, client.scriptExists(sha), "known to every master, or not at all");
+            assertEquals("OK", client.scriptFlush());
+            for (RedisServerProcess master : cluster.masters()) {
+                assertEquals(List.of(0L), call(master, "SCRIPT", "EXISTS", sha));
+            }
+        }
+    }
+
+    @Test
     void aMovedSlotIsFollowedWithoutTheClientNoticing() {
         RedisServerProcess from = ownerOf("moving-key");
         RedisServerProcess to =

@@ -200,7 +200,8 @@ public final class CommandTable {
             "CLIENT",
             "HELLO",
             "TIME",
-            "LASTSAVE"
+            "LASTSAVE",
+            "SCRIPT"
         }) {
             TABLE.put(name, CommandSpec.proxy());
         }
@@ -256,7 +257,6 @@ public final class CommandTable {
                 "READWRITE",
                 "ACL",
                 "AUTH",
-                "SCRIPT",
                 "FUNCTION",
                 "SLOWLOG",
                 "LATENCY",

@@ -17,7 +17,7 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Commands about the whole data set rather than one key, answered by the proxy or fanned out to every server and
  * merged: PING, ECHO, SELECT 0, QUIT, HELLO, CLIENT, INFO, DBSIZE, FLUSHALL/FLUSHDB, KEYS, SCAN, RANDOMKEY, CONFIG,
- * COMMAND, TIME, LASTSAVE.
+ * SCRIPT LOAD/FLUSH/EXISTS, COMMAND, TIME, LASTSAVE.
  */
 public final class ProxyCommands {
 
@@ -71,6 +71,8 @@ public final class ProxyCommands {
                 return info(command);
             case "CONFIG":
                 return config(command);
+            case "SCRIPT":
+                return script(command);
             case "RANDOMKEY":
             case "TIME":
             case "LASTSAVE":
@@ -122,6 +124,62 @@ public final class ProxyCommands {
             return everywhere(servers.all(), args(command), MergeKind.ALL_OK);
         }
         return RouteDecision.fail("CONFIG " + sub + " is not supported through the proxy");
+    }
+
+    /**
+     * Scripts are loaded on every server, since EVALSHA goes wherever its keys live. LOAD answers the digest once
+     * every server has it; EXISTS answers 1 only for scripts every server knows; FLUSH empties them all.
+     */
+    private RouteDecision script(RespCommand command) {
+        String sub = command.argCount() > 1 ? command.argString(1).toUpperCase(Locale.ROOT) : "";
+        List<Backend> all = servers.all();
+        if (all.isEmpty()) {
+            return noLiveServer();
+        }
+        switch (sub) {
+            case "LOAD":
+                return RouteDecision.split(parts(all, args(command)), ProxyCommands::sameFromAll);
+            case "FLUSH":
+                return everywhere(all, args(command), MergeKind.ALL_OK);
+            case "EXISTS":
+                return RouteDecision.split(parts(all, args(command)), ProxyCommands::knownToAll);
+            default:
+                return RouteDecision.fail("SCRIPT " + sub + " is not supported through the proxy");
+        }
+    }
+
+    /** SCRIPT LOAD: every server's digest is the same; the first error, if any, is the reply. */
+    static ByteBuffer sameFromAll(List<ByteBuffer> replies) {
+        for (ByteBuffer reply : replies) {
+            if (new RespReader(reply).read() instanceof RespReader.ServerError error) {
+                return error.toReply();
+            }
+        }
+        return replies.get(0);
+    }
+
+    /** SCRIPT EXISTS: 1 for a script only when every server has it. */
+    static ByteBuffer knownToAll(List<ByteBuffer> replies) {
+        long[] known = null;
+        for (ByteBuffer reply : replies) {
+            Object value = new RespReader(reply).read();
+            if (value instanceof RespReader.ServerError error) {
+                return error.toReply();
+            }
+            Object[] flags = (Object[]) value;
+            if (known == null) {
+                known = new long[flags.length];
+                java.util.Arrays.fill(known, 1);
+            }
+            for (int i = 0; i < flags.length; i++) {
+                known[i] &= (Long) flags[i];
+            }
+        }
+        RespBuilder merged = new RespBuilder().arrayHeader(known.length);
+        for (long flag : known) {
+            merged.integerValue(flag);
+        }
+        return merged.build();
     }
 
     private RouteDecision info(RespCommand command) {

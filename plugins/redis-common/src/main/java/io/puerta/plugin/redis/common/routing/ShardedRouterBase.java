@@ -98,7 +98,8 @@ public abstract class ShardedRouterBase implements Router {
         }
         return switch (spec.kind()) {
             case PROXY -> proxyCommands.route(command);
-            case REFUSED -> RouteDecision.fail(name + " is not supported through the pikiwidb proxy: " + spec.reason());
+            case REFUSED -> RouteDecision.fail(
+                    name + " is not supported through the " + mode + " proxy: " + spec.reason());
             case KEYED, NUMKEYS -> keyed(command, spec);
             case SPLITTABLE -> splittable(command, spec);
         };
