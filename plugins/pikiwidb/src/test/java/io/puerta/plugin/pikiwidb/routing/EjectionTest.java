@@ -180,10 +180,13 @@ class EjectionTest {
                                 String value = Long.toString(i);
                                 try {
                                     client.set(key, value);
-                                    if (!value.equals(client.get(key))) {
-                                        throw new IllegalStateException("read " + key + " back wrongly");
+                                    if (value.equals(client.get(key))) {
+                                        ok.incrementAndGet();
+                                    } else {
+                                        // The ring changed between SET and GET: the key moved (twemproxy's semantics of
+                                        // auto_eject_hosts). Counted with the errors: only allowed around a change.
+                                        errors.add(new long[] {System.nanoTime()});
                                     }
-                                    ok.incrementAndGet();
                                 } catch (JedisDataException e) {
                                     errors.add(new long[] {System.nanoTime()});
                                 }

@@ -189,11 +189,16 @@ class SlotsRouterTest {
             }
             assertTrue(operations.get() - before > 300, "the load ran during the move: " + (operations.get() - before));
             assertEquals(List.of(), wrong.subList(0, Math.min(10, wrong.size())), wrong.size() + " wrong answers");
-            assertTrue(proxy.server()
-                            .metrics()
-                            .counter("puerta.plugin.pikiwidb-slots.moved-keys")
-                            .getCount()
-                    > 0);
+            long inBackground = proxy.server()
+                    .metrics()
+                    .counter("puerta.plugin.pikiwidb-slots.moved-keys")
+                    .getCount();
+            long inMovedSlots = java.util.stream.IntStream.range(0, keys)
+                    .filter(i -> slot("k:" + i) <= 340)
+                    .count();
+            assertTrue(
+                    inBackground > 0 && inBackground <= inMovedSlots,
+                    inBackground + " of the " + inMovedSlots + " keys of the moved slots moved in the background");
 
             try (Jedis client = new Jedis("127.0.0.1", proxy.port());
                     Jedis first = new Jedis("127.0.0.1", servers[0].port());
