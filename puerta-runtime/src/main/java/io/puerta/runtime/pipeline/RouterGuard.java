@@ -65,15 +65,14 @@ public final class RouterGuard {
      * or returns wrongly becomes an error reply.
      */
     public ByteBuf merge(ReplyMerger merger, ByteBuf[] replies) {
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(pluginLoader);
         try {
-            List<ByteBuffer> views = new ArrayList<>(replies.length);
-            for (ByteBuf reply : replies) {
-                views.add(reply.nioBuffer().asReadOnlyBuffer());
-            }
-            ByteBuffer merged = merger.merge(views);
+            ByteBuffer merged = PluginCalls.withContext(pluginLoader, () -> {
+                List<ByteBuffer> views = new ArrayList<>(replies.length);
+                for (ByteBuf reply : replies) {
+                    views.add(reply.nioBuffer().asReadOnlyBuffer());
+                }
+                return merger.merge(views);
+            });
             if (merged == null || !merged.hasRemaining()) {
                 throw new IllegalStateException("reply merger returned no reply");
             }
@@ -81,39 +80,36 @@ public final class RouterGuard {
         } catch (Throwable t) {
             RouteDecision.Fail fail = (RouteDecision.Fail) failed(t);
             return RespWriter.error(ByteBufAllocator.DEFAULT, fail.message());
-        } finally {
-            thread.setContextClassLoader(previous);
         }
     }
 
     /** Offers a new configuration to the router (on the routing stage); whether it applied it. */
     public boolean reconfigure(com.typesafe.config.Config config) {
-        try {
-            return PluginCalls.withContext(pluginLoader, () -> router.reconfigure(config));
-        } catch (RuntimeException e) {
-            log.error("router '{}' failed to apply the new configuration; it keeps the old one", name, e);
-            return false;
-        }
+        return guarded(() -> router.reconfigure(config), false, "apply the new configuration; it keeps the old one");
     }
 
     public int maxRedirects() {
-        try {
-            return Math.max(0, PluginCalls.withContext(pluginLoader, router::maxRedirects));
-        } catch (RuntimeException e) {
-            log.error("router '{}' failed to say how many redirections to follow; following none", name, e);
-            return 0;
-        }
+        return Math.max(0, guarded(router::maxRedirects, 0, "say how many redirections to follow; following none"));
     }
 
     /** Tells the router about a redirection the runtime followed (on the routing stage), guarded. */
     public void redirected(io.puerta.spi.routing.Redirect redirect) {
+        guarded(
+                () -> {
+                    router.redirected(redirect);
+                    return null;
+                },
+                null,
+                "take a redirection into account");
+    }
+
+    /** A call into the router off the request path: with its class loader, and what it throws logged, not thrown. */
+    private <T> T guarded(java.util.function.Supplier<T> call, T fallback, String failedTo) {
         try {
-            PluginCalls.withContext(pluginLoader, () -> {
-                router.redirected(redirect);
-                return null;
-            });
+            return PluginCalls.withContext(pluginLoader, call);
         } catch (RuntimeException e) {
-            log.error("router '{}' failed to take a redirection into account", name, e);
+            log.error("router '{}' failed to {}", name, failedTo, e);
+            return fallback;
         }
     }
 

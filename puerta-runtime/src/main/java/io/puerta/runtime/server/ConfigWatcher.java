@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +26,6 @@ final class ConfigWatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ConfigWatcher.class);
 
     private final Path file;
-    private final Optional<Path> home;
     private final RequestRing ring;
     private final RouterGuard router;
     private final Consumer<Boolean> outcome;
@@ -37,13 +35,11 @@ final class ConfigWatcher implements AutoCloseable {
 
     ConfigWatcher(
             Configuration configuration,
-            Optional<Path> home,
             RequestRing ring,
             RouterGuard router,
             Duration interval,
             Consumer<Boolean> outcome) {
         this.file = configuration.source().orElseThrow();
-        this.home = home;
         this.ring = ring;
         this.router = router;
         this.outcome = outcome;
@@ -65,7 +61,7 @@ final class ConfigWatcher implements AutoCloseable {
         lastSeen = modified;
         Configuration next;
         try {
-            next = current.get().reload(home);
+            next = current.get().reload();
         } catch (ConfigProblems e) {
             log.error("{} changed but is not valid; keeping the running configuration. {}", file, e.getMessage());
             outcome.accept(false);

@@ -16,7 +16,8 @@ import java.util.Optional;
  * A validated configuration and the plugins it was validated against. Built eagerly: every problem in the file,
  * in the plugin selection and in the plugins directory is reported at once.
  */
-public record Configuration(Settings settings, LoadedPlugins plugins, String origin, Optional<Path> source) {
+public record Configuration(
+        Settings settings, LoadedPlugins plugins, String origin, Optional<Path> source, Optional<Path> home) {
 
     /**
      * Loads plugins from the directory the configuration names, then reads and checks the settings against the
@@ -36,7 +37,7 @@ public record Configuration(Settings settings, LoadedPlugins plugins, String ori
      * Reads the file again and validates it against the plugins already loaded (plugins are not reloaded: their
      * classes are in use).
      */
-    public Configuration reload(Optional<Path> home) {
+    public Configuration reload() {
         return validate(ConfigLoader.forFile(source), home, plugins);
     }
 
@@ -46,7 +47,7 @@ public record Configuration(Settings settings, LoadedPlugins plugins, String ori
         Settings settings = new SettingsReader(effective, problems).read(home);
         checkSelections(settings, plugins, problems);
         problems.throwIfAny(loader.origin());
-        return new Configuration(settings, plugins, loader.origin(), loader.userFile());
+        return new Configuration(settings, plugins, loader.origin(), loader.userFile(), home);
     }
 
     private static void checkSelections(Settings settings, LoadedPlugins plugins, ProblemCollector problems) {

@@ -137,8 +137,8 @@ public final class PuertaServer implements AutoCloseable {
                 && !settings.reloadCheckInterval().isZero()) {
             com.codahale.metrics.Counter reloads = metrics.registry().counter("puerta.config.reloads");
             com.codahale.metrics.Counter rejected = metrics.registry().counter("puerta.config.reloads-rejected");
-            resources.push(new ConfigWatcher(
-                    configuration, home(), ring, guard, settings.reloadCheckInterval(), applied -> (applied
+            resources.push(
+                    new ConfigWatcher(configuration, ring, guard, settings.reloadCheckInterval(), applied -> (applied
                                     ? reloads
                                     : rejected)
                             .inc()));
@@ -216,10 +216,6 @@ public final class PuertaServer implements AutoCloseable {
             problems.add(path + ": " + what + " failed to start: " + e);
         }
         return null;
-    }
-
-    private static java.util.Optional<java.nio.file.Path> home() {
-        return java.util.Optional.ofNullable(System.getProperty("puerta.home")).map(java.nio.file.Path::of);
     }
 
     public InetSocketAddress address() {

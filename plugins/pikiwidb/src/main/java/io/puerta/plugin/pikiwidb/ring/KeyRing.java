@@ -2,7 +2,6 @@ package io.puerta.plugin.pikiwidb.ring;
 
 import io.puerta.plugin.pikiwidb.hash.KeyHash;
 import io.puerta.plugin.redis.common.HashTag;
-import java.nio.ByteBuffer;
 
 /**
  * Which server owns a key: the hash tag is applied, the key hashed, and the distribution consulted, in twemproxy's
@@ -22,13 +21,6 @@ public final class KeyRing {
         this.hashTag = hashTag.isEmpty() ? null : hashTag.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         this.liveServers = liveServers;
         this.onlyServer = onlyServer;
-    }
-
-    /** The index of the server for a key given as a read-only buffer (positioned at the key). */
-    public int serverFor(ByteBuffer key) {
-        byte[] bytes = new byte[key.remaining()];
-        key.duplicate().get(bytes);
-        return serverFor(bytes);
     }
 
     public int serverFor(byte[] key) {

@@ -143,11 +143,6 @@ final class RingRouter extends ShardedRouterBase {
                 liveRing.get(0).index());
     }
 
-    /** The index of the server that owns {@code key} now, for tests and tools. */
-    int serverFor(byte[] key) {
-        return ring.serverFor(key);
-    }
-
     /** Ring settings, validated. */
     record RingSettings(Distribution.Kind distribution, KeyHash hash, String hashTag, boolean autoEjectHosts) {}
 }

@@ -127,19 +127,9 @@ final class ClusterTopology implements AutoCloseable {
                 for (int i = 3; i < r.size(); i++) {
                     replicas.add(node(r.get(i), node));
                 }
-                for (int slot = from; slot <= to; slot++) {
-                    map.move(slot, master);
-                }
-                setReplicas(map, from, to, replicas);
+                map.assign(from, to, master, replicas);
             }
             return map;
-        }
-    }
-
-    private static void setReplicas(SlotMap map, int from, int to, List<Backend> replicas) {
-        List<Backend> copy = List.copyOf(replicas);
-        for (int slot = from; slot <= to; slot++) {
-            map.replicasList().set(slot, copy);
         }
     }
 
@@ -156,10 +146,6 @@ final class ClusterTopology implements AutoCloseable {
             known.add(backend);
         }
         return backend;
-    }
-
-    List<Backend> seeds() {
-        return seeds;
     }
 
     @Override

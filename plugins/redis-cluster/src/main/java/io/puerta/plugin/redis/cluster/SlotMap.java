@@ -38,9 +38,13 @@ final class SlotMap {
         return replicas.get(slot);
     }
 
-    /** The per-slot replica lists, for the topology reader filling a new map. */
-    List<List<Backend>> replicasList() {
-        return replicas;
+    /** Gives the slots {@code from..to} to {@code master}, with its replicas (the topology reader filling a map). */
+    void assign(int from, int to, Backend master, List<Backend> replicasOfMaster) {
+        List<Backend> copy = List.copyOf(replicasOfMaster);
+        for (int slot = from; slot <= to; slot++) {
+            masters[slot] = master;
+            replicas.set(slot, copy);
+        }
     }
 
     void move(int slot, Backend master) {

@@ -23,7 +23,6 @@ import java.util.List;
 public abstract class ShardedRouterBase implements Router {
 
     private final ProxyCommands proxyCommands;
-    private final String routerName;
     private final String mode;
 
     /**
@@ -31,7 +30,6 @@ public abstract class ShardedRouterBase implements Router {
      * @param mode the mode's name in error messages ("pikiwidb", "redis-cluster")
      */
     protected ShardedRouterBase(String routerName, String mode) {
-        this.routerName = routerName;
         this.mode = mode;
         this.proxyCommands = new ProxyCommands(routerName, new ServerSet() {
             @Override
@@ -190,9 +188,5 @@ public abstract class ShardedRouterBase implements Router {
                     default -> MergeKind.INTEGER_SUM;
                 };
         return new RouteDecision.Split(parts, merge);
-    }
-
-    protected String routerName() {
-        return routerName;
     }
 }
