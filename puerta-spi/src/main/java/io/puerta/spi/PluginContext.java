@@ -15,6 +15,15 @@ public interface PluginContext {
      */
     Backend backend(String host, int port);
 
+    /**
+     * Adds a command that every new backend connection sends before any request, such as Redis Cluster's
+     * {@code READONLY} so that replicas serve reads. Its reply is read and dropped; an error reply is logged. Call it
+     * while creating the router, before traffic arrives.
+     *
+     * @param command the command name and its arguments
+     */
+    void greetBackendsWith(List<String> command);
+
     /** The name of the factory being created, as selected in the configuration. */
     String factoryName();
 

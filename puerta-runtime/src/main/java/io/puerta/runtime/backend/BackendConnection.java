@@ -10,6 +10,7 @@ import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.puerta.runtime.config.Settings;
 import io.puerta.runtime.pipeline.ReplySlot;
+import io.puerta.runtime.pipeline.ReplyStream;
 import io.puerta.runtime.pipeline.RuntimeMetrics;
 import io.puerta.runtime.protocol.resp.RespReplyDecoder;
 import java.net.InetSocketAddress;
@@ -48,6 +49,8 @@ public final class BackendConnection {
     private final RuntimeMetrics metrics;
     private final long requestTimeoutNanos;
     private final long reconnectBackoffNanos;
+    private final boolean dedicated;
+    private final Runnable resumeReading = this::resumeReading;
 
     // routing stage only
     private ArrayList<ReplySlot> staged = new ArrayList<>();
@@ -62,6 +65,8 @@ public final class BackendConnection {
     private String closeReason;
     private boolean reportedDown;
     private ScheduledFuture<?> timeoutCheck;
+    private ReplyStream stream; // set once a subscriber's connection starts relaying
+    private boolean greetingFailureLogged;
 
     BackendConnection(
             String host,
@@ -69,7 +74,8 @@ public final class BackendConnection {
             EventLoop loop,
             BackendConnector connector,
             Settings.BackendOptions options,
-            RuntimeMetrics metrics) {
+            RuntimeMetrics metrics,
+            boolean dedicated) {
         this.address = host + ":" + port;
         // Resolved here, at creation, so that no name lookup ever blocks the event loop.
         this.socketAddress = new InetSocketAddress(host, port);
@@ -79,6 +85,12 @@ public final class BackendConnection {
         this.metrics = metrics;
         this.requestTimeoutNanos = options.requestTimeout().toNanos();
         this.reconnectBackoffNanos = options.reconnectBackoff().toNanos();
+        this.dedicated = dedicated;
+    }
+
+    /** Whether this is one client's own connection (no request timeout: blocking commands wait as asked). */
+    public boolean dedicated() {
+        return dedicated;
     }
 
     /**
@@ -117,14 +129,14 @@ public final class BackendConnection {
         }
     }
 
-    /** Closes the connection for good (shutdown); requests still waiting get an error. */
-    void close() {
+    /** Closes the connection for good (shutdown, or its client left); requests still waiting get an error. */
+    public void close(String reason) {
         try {
             loop.execute(() -> {
                 state = State.CLOSED;
-                failAll(waitingForConnect, "proxy is shutting down");
+                failAll(waitingForConnect, reason);
                 if (channel != null) {
-                    closeReason = "proxy is shutting down";
+                    closeReason = reason;
                     channel.close();
                 }
             });
@@ -157,7 +169,9 @@ public final class BackendConnection {
 
     private void write(ReplySlot slot, long now) {
         slot.markSent(now);
-        inFlight.add(slot);
+        if (slot.expectsReply()) {
+            inFlight.add(slot);
+        }
         channel.write(slot.takeRequest(), channel.voidPromise());
     }
 
@@ -219,18 +233,24 @@ public final class BackendConnection {
             reportedDown = false;
             log.info("backend {} is reachable again", address);
         }
-        long period = Math.max(
-                TimeUnit.MILLISECONDS.toNanos(10),
-                Math.min(requestTimeoutNanos / 4, TimeUnit.MILLISECONDS.toNanos(250)));
-        timeoutCheck = loop.scheduleAtFixedRate(this::checkTimeouts, period, period, TimeUnit.NANOSECONDS);
-        if (!waitingForConnect.isEmpty()) {
-            long now = System.nanoTime();
-            ReplySlot slot;
-            while ((slot = waitingForConnect.poll()) != null) {
-                write(slot, now);
-            }
-            channel.flush();
+        if (!dedicated) {
+            long period = Math.max(
+                    TimeUnit.MILLISECONDS.toNanos(10),
+                    Math.min(requestTimeoutNanos / 4, TimeUnit.MILLISECONDS.toNanos(250)));
+            timeoutCheck = loop.scheduleAtFixedRate(this::checkTimeouts, period, period, TimeUnit.NANOSECONDS);
         }
+        long now = System.nanoTime();
+        List<ByteBuf> greeting = connector.greeting();
+        for (ByteBuf command : greeting) {
+            ReplySlot slot = new GreetingSlot();
+            slot.stage(command);
+            write(slot, now);
+        }
+        ReplySlot slot;
+        while ((slot = waitingForConnect.poll()) != null) {
+            write(slot, now);
+        }
+        channel.flush();
     }
 
     /** A backend that stops answering costs its clients one timeout, not a hang. */
@@ -257,6 +277,10 @@ public final class BackendConnection {
         }
         String reason = closeReason != null ? closeReason : "backend " + address + " closed the connection";
         closeReason = null;
+        if (stream != null) {
+            stream.end(reason);
+            stream = null;
+        }
         if (!inFlight.isEmpty()) {
             log.warn("{}; failing {} requests in flight", reason, inFlight.size());
         }
@@ -274,13 +298,59 @@ public final class BackendConnection {
         }
     }
 
+    private void relay(ChannelHandlerContext ctx, ByteBuf frame) {
+        if (!stream.push(frame, resumeReading)) {
+            ctx.channel().config().setAutoRead(false); // the subscriber reads slower than messages arrive
+        }
+    }
+
+    /** Called by the subscriber's stream, on any thread, once the client has caught up. */
+    private void resumeReading() {
+        try {
+            loop.execute(() -> {
+                if (channel != null) {
+                    channel.config().setAutoRead(true);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // shutting down
+        }
+    }
+
+    /** The reply to a command every connection sends first (see PluginContext#greetBackendsWith): dropped. */
+    private final class GreetingSlot extends ReplySlot {
+        @Override
+        public void complete(ByteBuf reply) {
+            boolean refused = reply.isReadable() && reply.getByte(reply.readerIndex()) == '-';
+            // channel is null when the connection closed and this "reply" is the runtime's own error
+            if (refused && channel != null && !greetingFailureLogged) {
+                greetingFailureLogged = true;
+                log.warn(
+                        "backend {} refused a connection greeting: {}",
+                        address,
+                        reply.toString(java.nio.charset.StandardCharsets.UTF_8).trim());
+            }
+            reply.release();
+        }
+    }
+
     /** Matches each reply to the oldest request in flight. */
     private final class ReplyHandler extends ChannelInboundHandlerAdapter {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             ByteBuf reply = (ByteBuf) msg;
+            if (stream != null && inFlight.isEmpty()) {
+                relay(ctx, reply);
+                return;
+            }
             ReplySlot slot = inFlight.poll();
+            if (slot != null && slot.stream() != null) {
+                // the reply to SUBSCRIBE: from here on this connection belongs to the subscriber
+                stream = slot.stream();
+                relay(ctx, reply);
+                return;
+            }
             if (slot == null) {
                 reply.release();
                 closeReason = "backend " + address + " sent a reply nobody asked for";

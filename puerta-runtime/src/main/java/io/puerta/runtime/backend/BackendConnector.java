@@ -1,12 +1,19 @@
 package io.puerta.runtime.backend;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.puerta.runtime.config.Settings;
 import io.puerta.runtime.net.Transport;
 import io.puerta.runtime.pipeline.RuntimeMetrics;
+import io.puerta.runtime.protocol.resp.RespWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Creates backend connections: the shared bootstrap settings, and an event loop per connection. */
 public final class BackendConnector {
@@ -15,6 +22,7 @@ public final class BackendConnector {
     private final Class<? extends Channel> channelClass;
     private final Settings.BackendOptions options;
     private final RuntimeMetrics metrics;
+    private final List<List<byte[]>> greeting = new CopyOnWriteArrayList<>();
 
     public BackendConnector(
             EventLoopGroup group, Transport transport, Settings.BackendOptions options, RuntimeMetrics metrics) {
@@ -24,8 +32,32 @@ public final class BackendConnector {
         this.metrics = metrics;
     }
 
-    BackendConnection connection(String host, int port) {
-        return new BackendConnection(host, port, group.next(), this, options, metrics);
+    BackendConnection connection(String host, int port, boolean dedicated) {
+        return new BackendConnection(host, port, group.next(), this, options, metrics, dedicated);
+    }
+
+    /** Adds a command each new connection sends before any request. */
+    public void greetWith(List<String> command) {
+        if (command.isEmpty()) {
+            throw new IllegalArgumentException("a greeting needs at least a command name");
+        }
+        List<byte[]> args = new ArrayList<>(command.size());
+        for (String arg : command) {
+            args.add(arg.getBytes(StandardCharsets.UTF_8));
+        }
+        greeting.add(args);
+    }
+
+    /** The greeting commands, freshly encoded for one new connection, which owns them. */
+    List<ByteBuf> greeting() {
+        if (greeting.isEmpty()) {
+            return List.of();
+        }
+        List<ByteBuf> frames = new ArrayList<>(greeting.size());
+        for (List<byte[]> command : greeting) {
+            frames.add(RespWriter.array(ByteBufAllocator.DEFAULT, command));
+        }
+        return frames;
     }
 
     Bootstrap bootstrap(io.netty.channel.EventLoop loop) {

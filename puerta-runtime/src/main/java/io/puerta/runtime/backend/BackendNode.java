@@ -72,7 +72,7 @@ public final class BackendNode implements Backend {
 
     void close() {
         for (BackendConnection connection : connections) {
-            connection.close();
+            connection.close("proxy is shutting down");
         }
     }
 

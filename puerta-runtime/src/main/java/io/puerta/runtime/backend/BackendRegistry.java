@@ -56,9 +56,19 @@ public final class BackendRegistry implements AutoCloseable {
     private BackendNode create(String name, String host, int port, int weight, BackendRole role) {
         BackendConnection[] connections = new BackendConnection[options.connectionsPerBackend()];
         for (int i = 0; i < connections.length; i++) {
-            connections[i] = connector.connection(host, port);
+            connections[i] = connector.connection(host, port, false);
         }
         return new BackendNode(name, host, port, weight, role, connections);
+    }
+
+    /** A new connection to {@code node} for one client alone (see {@link io.puerta.spi.routing.ConnectionUse}). */
+    public BackendConnection dedicatedConnection(BackendNode node) {
+        return connector.connection(node.host(), node.port(), true);
+    }
+
+    /** Adds a command each new backend connection sends before any request. */
+    public void greetWith(List<String> command) {
+        connector.greetWith(command);
     }
 
     @Override

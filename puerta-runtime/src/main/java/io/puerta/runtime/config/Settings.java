@@ -59,5 +59,6 @@ public record Settings(
             int maxMongoMessageBytes,
             int pauseReadingAt,
             int maxPendingPerClient,
-            int clientOutputBufferBytes) {}
+            int clientOutputBufferBytes,
+            int maxDedicatedConnections) {}
 }

@@ -54,7 +54,8 @@ public final class SettingsReader {
                 bytes("puerta.limits.max-mongo-message-bytes"),
                 positive("puerta.limits.pause-reading-at"),
                 positive("puerta.limits.max-pending-per-client"),
-                bytes("puerta.limits.client-output-buffer-bytes"));
+                bytes("puerta.limits.client-output-buffer-bytes"),
+                positive("puerta.limits.max-dedicated-connections"));
         if (limits.pauseReadingAt() > limits.maxPendingPerClient()) {
             problems.add("puerta.limits.pause-reading-at: must not exceed puerta.limits.max-pending-per-client ("
                     + limits.pauseReadingAt() + " > " + limits.maxPendingPerClient() + ")");

@@ -8,16 +8,20 @@ import io.puerta.runtime.plugin.PluginCalls;
 import io.puerta.spi.backend.BackendHealth;
 import io.puerta.spi.health.HealthChecker;
 import io.puerta.spi.health.HealthResult;
-import java.util.List;
+import java.util.Collection;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Probes every configured backend on its own threads (never an event loop), in parallel, and marks a backend down
- * after {@code fall} consecutive failures and up again after {@code rise} consecutive passes.
+ * Probes every backend on its own threads (never an event loop), in parallel, and marks a backend down after
+ * {@code fall} consecutive failures and up again after {@code rise} consecutive passes. Backends that routers
+ * discover later (a cluster's nodes) are picked up within one interval.
  */
 public final class HealthMonitor implements AutoCloseable {
 
@@ -27,11 +31,13 @@ public final class HealthMonitor implements AutoCloseable {
     private final ClassLoader pluginLoader;
     private final Settings.HealthCheck settings;
     private final ScheduledExecutorService executor;
+    private final MetricRegistry metrics;
+    private final Set<BackendNode> probed = ConcurrentHashMap.newKeySet();
 
     public HealthMonitor(
             HealthChecker checker,
             ClassLoader pluginLoader,
-            List<BackendNode> backends,
+            Supplier<Collection<BackendNode>> backends,
             Settings.HealthCheck settings,
             MetricRegistry metrics) {
         this.checker = checker;
@@ -42,11 +48,23 @@ public final class HealthMonitor implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
+        this.metrics = metrics;
+        watch(backends.get());
+        long interval = settings.interval().toMillis();
+        executor.scheduleWithFixedDelay(() -> watch(backends.get()), interval, interval, TimeUnit.MILLISECONDS);
+    }
+
+    /** Starts probing the backends not probed yet. */
+    private void watch(Collection<BackendNode> backends) {
         for (BackendNode backend : backends) {
-            Probe probe = new Probe(backend);
-            metrics.register(MetricRegistry.name("puerta.backend", backend.address(), "up"), (Gauge<Integer>)
-                    () -> backend.health() == BackendHealth.DOWN ? 0 : 1);
-            executor.scheduleWithFixedDelay(probe, 0, settings.interval().toMillis(), TimeUnit.MILLISECONDS);
+            if (!probed.add(backend)) {
+                continue;
+            }
+            String name = MetricRegistry.name("puerta.backend", backend.address(), "up");
+            metrics.remove(name);
+            metrics.register(name, (Gauge<Integer>) () -> backend.health() == BackendHealth.DOWN ? 0 : 1);
+            executor.scheduleWithFixedDelay(
+                    new Probe(backend), 0, settings.interval().toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 

@@ -8,11 +8,14 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import io.puerta.runtime.config.Settings;
+import io.puerta.runtime.pipeline.ClientSession;
 import io.puerta.runtime.pipeline.PendingReply;
+import io.puerta.runtime.pipeline.ReplyStream;
 import io.puerta.runtime.pipeline.RequestRing;
 import io.puerta.runtime.pipeline.RuntimeMetrics;
 import io.puerta.runtime.protocol.resp.RespProtocolError;
 import io.puerta.runtime.protocol.resp.RespRequest;
+import io.puerta.runtime.protocol.resp.RespWriter;
 import io.puerta.spi.request.ClientInfo;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -34,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * read what it is sent; beyond the hard limit the client gets an error and is disconnected. Nothing here blocks.
  */
 public final class ClientConnection extends ChannelInboundHandlerAdapter
-        implements ClientInfo, PendingReply.ReplyListener {
+        implements ClientInfo, ClientSession.Holder, PendingReply.ReplyListener {
 
     private static final Logger log = LoggerFactory.getLogger(ClientConnection.class);
     private static final AtomicLong IDS = new AtomicLong();
@@ -47,6 +50,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
     private final RuntimeMetrics metrics;
     private final String remoteHost;
     private final int remotePort;
+    private final ClientSession session;
 
     // event loop only
     private final ArrayDeque<PendingReply> pending = new ArrayDeque<>();
@@ -72,6 +76,12 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
             this.remoteHost = String.valueOf(channel.remoteAddress());
             this.remotePort = 0;
         }
+        this.session = new ClientSession(id, metrics.dedicatedConnections(), limits.maxDedicatedConnections());
+    }
+
+    @Override
+    public ClientSession session() {
+        return session;
     }
 
     @Override
@@ -127,6 +137,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         updateAutoRead();
+        if (ctx.channel().isWritable()) {
+            replyReady(); // a subscriber's stream waits for this to go on
+        }
         ctx.fireChannelWritabilityChanged();
     }
 
@@ -140,7 +153,20 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
             pending.remove(unpublished.reply());
         }
         releaseCompleted();
+        session.close();
+        announceClosed();
         ctx.fireChannelInactive();
+    }
+
+    /** Tells the router this client left, after its last request; retried without blocking while the ring is full. */
+    private void announceClosed() {
+        if (!ring.tryPublishClientClosed(id)) {
+            try {
+                channel.eventLoop().schedule(this::announceClosed, RING_RETRY_MICROS, TimeUnit.MICROSECONDS);
+            } catch (RejectedExecutionException e) {
+                // shutting down: the router goes too
+            }
+        }
     }
 
     @Override
@@ -219,6 +245,10 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
         boolean wrote = false;
         PendingReply head;
         while ((head = pending.peek()) != null) {
+            if (head.stream() != null) {
+                drainStream(head.stream());
+                return;
+            }
             ByteBuf reply = head.takeReply();
             if (reply == null) {
                 break;
@@ -243,10 +273,55 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
         updateAutoRead();
     }
 
+    /**
+     * A subscriber: the stream at the head carries every reply from now on, in the backend's order. Requests read
+     * after it are answered through it too, so their own places (completed empty) are dropped.
+     */
+    private void drainStream(ReplyStream stream) {
+        boolean wrote = false;
+        ByteBuf frame;
+        while (channel.isWritable() && (frame = stream.poll()) != null) {
+            channel.write(frame, channel.voidPromise());
+            wrote = true;
+        }
+        Iterator<PendingReply> it = pending.iterator();
+        it.next(); // the stream itself
+        while (it.hasNext()) {
+            PendingReply follower = it.next();
+            ByteBuf empty = follower.takeReply();
+            if (empty == null) {
+                continue;
+            }
+            it.remove();
+            if (follower.closeAfter()) {
+                // a protocol error from the client: its answer, then the end
+                channel.writeAndFlush(empty).addListener(ChannelFutureListener.CLOSE);
+                outstanding = pending.size();
+                return;
+            }
+            empty.release();
+        }
+        outstanding = pending.size();
+        if (stream.finished()) {
+            closing = true;
+            String reason = stream.endReason();
+            ByteBuf last = reason == null ? Unpooled.EMPTY_BUFFER : RespWriter.error(channel.alloc(), reason);
+            channel.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        if (wrote) {
+            channel.flush();
+        }
+        updateAutoRead();
+    }
+
     private void releaseCompleted() {
         Iterator<PendingReply> it = pending.iterator();
         while (it.hasNext()) {
             PendingReply reply = it.next();
+            if (reply.stream() != null) {
+                reply.stream().close();
+            }
             if (reply.isComplete()) {
                 ByteBuf bytes = reply.takeReply();
                 if (bytes != null) {

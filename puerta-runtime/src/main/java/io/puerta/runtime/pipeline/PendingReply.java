@@ -15,6 +15,7 @@ public final class PendingReply extends ReplySlot {
     private final ReplyListener listener;
     private final boolean closeAfter;
     private volatile ByteBuf reply;
+    private volatile ReplyStream stream;
 
     public PendingReply(ReplyListener listener, boolean closeAfter) {
         this.listener = listener;
@@ -23,6 +24,14 @@ public final class PendingReply extends ReplySlot {
 
     @Override
     public void complete(ByteBuf replyBytes) {
+        ReplyStream started = stream;
+        if (started != null) {
+            // A subscription's replies arrive through its stream: this is the runtime failing it (the backend was
+            // unreachable). The client gets the error, then is disconnected, as its subscription is gone.
+            started.push(replyBytes, () -> {});
+            started.end(null);
+            return;
+        }
         if (!REPLY.compareAndSet(this, null, replyBytes)) {
             replyBytes.release(); // completed already (a timeout raced a late reply): keep the first
             return;
@@ -41,6 +50,22 @@ public final class PendingReply extends ReplySlot {
 
     public boolean isComplete() {
         return reply != null;
+    }
+
+    /**
+     * Turns this reply into the client's subscriber stream (routing stage): from here on, everything the backend
+     * connection sends is relayed through it.
+     */
+    ReplyStream startStream() {
+        ReplyStream started = new ReplyStream(listener);
+        stream = started;
+        return started;
+    }
+
+    /** The stream this reply became, or null for an ordinary reply. */
+    @Override
+    public ReplyStream stream() {
+        return stream;
     }
 
     /** Whether the client connection closes once this reply is written (it answers a protocol error). */

@@ -2,11 +2,13 @@ package io.puerta.runtime.pipeline;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.puerta.runtime.backend.BackendConnection;
 import io.puerta.runtime.backend.BackendNode;
 import io.puerta.runtime.backend.BackendRegistry;
 import io.puerta.spi.routing.Redirect;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Follows Redis Cluster redirections for one request: it keeps the request bytes, and when the backend answers
@@ -19,7 +21,8 @@ final class RedirectingSlot extends ReplySlot {
 
     private final ReplySlot client;
     private final BackendRegistry backends;
-    private final long clientId;
+    private final Function<BackendNode, BackendConnection> connections;
+    private final String noConnection;
     private final Consumer<Redirect> notify;
     private ByteBuf original;
     private int redirectsLeft;
@@ -28,13 +31,15 @@ final class RedirectingSlot extends ReplySlot {
             ReplySlot client,
             ByteBuf original,
             BackendRegistry backends,
-            long clientId,
+            Function<BackendNode, BackendConnection> connections,
+            String noConnection,
             int maxRedirects,
             Consumer<Redirect> notify) {
         this.client = client;
         this.original = original;
         this.backends = backends;
-        this.clientId = clientId;
+        this.connections = connections;
+        this.noConnection = noConnection;
         this.redirectsLeft = maxRedirects;
         this.notify = notify;
         stage(original.retainedDuplicate());
@@ -48,9 +53,16 @@ final class RedirectingSlot extends ReplySlot {
             client.complete(reply);
             return;
         }
+        BackendNode target = (BackendNode) redirect.target();
+        BackendConnection connection = connections.apply(target);
+        if (connection == null) {
+            reply.release();
+            release();
+            client.fail(noConnection);
+            return;
+        }
         reply.release();
         redirectsLeft--;
-        BackendNode target = (BackendNode) redirect.target();
         if (!redirect.moved()) {
             // ASKING and the request on one connection, in that order: the node serves the next command once.
             ReplySlot asking = new ReplySlot() {
@@ -60,11 +72,11 @@ final class RedirectingSlot extends ReplySlot {
                 }
             };
             asking.stage(Unpooled.wrappedBuffer(ASKING));
-            target.connectionFor(clientId).submit(asking);
+            connection.submit(asking);
         }
         notify.accept(redirect);
         stage(original.retainedDuplicate());
-        target.connectionFor(clientId).submit(this);
+        connection.submit(this);
     }
 
     private void release() {

@@ -42,6 +42,22 @@ public abstract class ReplySlot {
         }
     }
 
+    /**
+     * The subscriber stream this slot starts, or null. When a backend connection meets such a slot at the head of
+     * its in-flight queue, it relays everything it receives from then on to the stream.
+     */
+    public ReplyStream stream() {
+        return null;
+    }
+
+    /**
+     * Whether a reply is matched to this slot. False for requests of a subscriber, whose answers arrive in the
+     * stream with the pushed messages.
+     */
+    public boolean expectsReply() {
+        return true;
+    }
+
     public final long sentAtNanos() {
         return sentAtNanos;
     }

@@ -79,6 +79,14 @@ public final class RequestRing implements AutoCloseable {
         ring.tryPublishEvent(CONTROL, () -> router.redirected(redirect));
     }
 
+    /**
+     * Tells the router that a client left, in order after the client's last request; without waiting, so false when
+     * the ring is full and the caller should try again shortly.
+     */
+    public boolean tryPublishClientClosed(long clientId) {
+        return ring.tryPublishEvent(CONTROL, () -> router.clientClosed(clientId));
+    }
+
     public long remainingCapacity() {
         return ring.remainingCapacity();
     }

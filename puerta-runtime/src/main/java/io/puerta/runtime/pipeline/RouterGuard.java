@@ -103,6 +103,17 @@ public final class RouterGuard {
                 "take a redirection into account");
     }
 
+    /** Tells the router a client left (on the routing stage), guarded. */
+    public void clientClosed(long clientId) {
+        guarded(
+                () -> {
+                    router.clientClosed(clientId);
+                    return null;
+                },
+                null,
+                "forget a client that left");
+    }
+
     /** A call into the router off the request path: with its class loader, and what it throws logged, not thrown. */
     private <T> T guarded(java.util.function.Supplier<T> call, T fallback, String failedTo) {
         try {

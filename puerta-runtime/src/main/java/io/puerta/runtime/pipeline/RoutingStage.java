@@ -1,12 +1,15 @@
 package io.puerta.runtime.pipeline;
 
 import com.lmax.disruptor.EventHandler;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.puerta.runtime.backend.BackendConnection;
+import io.puerta.runtime.backend.BackendNode;
 import io.puerta.runtime.backend.BackendRegistry;
 import io.puerta.runtime.protocol.resp.RespRequest;
 import io.puerta.runtime.protocol.resp.RespWriter;
+import io.puerta.spi.routing.ConnectionUse;
 import io.puerta.spi.routing.Prelude;
 import io.puerta.spi.routing.RouteDecision;
 import io.puerta.spi.routing.SplitPart;
@@ -79,19 +82,54 @@ final class RoutingStage implements EventHandler<RequestEvent> {
     }
 
     private void route(RespRequest request, ReplySlot reply) {
+        ClientSession session = request.client() instanceof ClientSession.Holder holder ? holder.session() : null;
+        if (session != null && session.subscription() != null) {
+            relayToSubscription(request, reply, session);
+            return;
+        }
         RouteDecision decision = router.route(request);
         long client = request.client().connectionId();
         if (decision instanceof RouteDecision.Forward forward) {
+            if (forward.connection() == ConnectionUse.SHARED && forward.prelude() == null && maxRedirects == 0) {
+                // the common case, without allocating
+                reply.stage(request.takeFrame());
+                stage(backends.resolve(forward.backend()).connectionFor(client), reply);
+                return;
+            }
+            Connections connections = connections(forward.connection(), session, client);
+            BackendConnection target = connections.to(backends.resolve(forward.backend()));
+            if (target == null) {
+                reply.fail(connections.refusal());
+                return;
+            }
             reply.stage(request.takeFrame());
-            send(connection(forward.backend(), client), reply, forward.prelude(), client);
+            if (forward.connection() == ConnectionUse.SUBSCRIPTION) {
+                subscribe(target, reply, session);
+            } else {
+                send(target, reply, forward.prelude(), connections);
+            }
         } else if (decision instanceof RouteDecision.Split split) {
-            SplitMerge merge = new SplitMerge(reply, split, router);
+            Connections connections = connections(split.connection(), session, client);
             List<SplitPart> parts = split.parts();
+            BackendConnection[] targets = new BackendConnection[parts.size()];
+            for (int i = 0; i < parts.size(); i++) {
+                targets[i] = connections.to(backends.resolve(parts.get(i).backend()));
+                if (targets[i] == null) {
+                    reply.fail(connections.refusal());
+                    return;
+                }
+            }
+            SplitMerge merge = new SplitMerge(reply, split, router);
             for (int i = 0; i < parts.size(); i++) {
                 SplitPart part = parts.get(i);
                 ReplySlot partSlot = merge.partSlot(i);
                 partSlot.stage(RespWriter.array(ByteBufAllocator.DEFAULT, part.args()));
-                send(connection(part.backend(), client), partSlot, part.prelude(), client);
+                // a dedicated split is a transaction: its parts are never re-sent alone
+                send(
+                        targets[i],
+                        partSlot,
+                        part.prelude(),
+                        split.connection() == ConnectionUse.SHARED ? connections : null);
             }
         } else if (decision instanceof RouteDecision.Respond respond) {
             reply.complete(Unpooled.copiedBuffer(respond.reply()));
@@ -100,23 +138,94 @@ final class RoutingStage implements EventHandler<RequestEvent> {
         }
     }
 
-    private BackendConnection connection(io.puerta.spi.backend.Backend backend, long client) {
-        return backends.resolve(backend).connectionFor(client);
+    /** Where a client's requests go for one kind of connection use. */
+    private Connections connections(ConnectionUse use, ClientSession session, long client) {
+        if (use == ConnectionUse.SHARED) {
+            return new Connections(node -> node.connectionFor(client), null);
+        }
+        if (session == null) {
+            return new Connections(node -> null, "this client cannot hold a backend connection of its own");
+        }
+        return new Connections(
+                node -> session.dedicated(node, backends),
+                "too many clients hold backend connections of their own (puerta.limits.max-dedicated-connections);"
+                        + " blocking commands, transactions and subscriptions wait for some of them to leave");
     }
 
-    /** Stages {@code slot} for {@code target}, or, with a prelude, stages the prelude and lets it release the slot. */
-    private void send(BackendConnection target, ReplySlot slot, Prelude prelude, long client) {
-        if (maxRedirects > 0 && prelude == null) {
+    /**
+     * Stages {@code slot} for {@code target}, or, with a prelude, stages the prelude and lets it release the slot.
+     *
+     * @param redirectVia where redirections are followed, or null to pass them on to the client
+     */
+    private void send(BackendConnection target, ReplySlot slot, Prelude prelude, Connections redirectVia) {
+        if (maxRedirects > 0 && prelude == null && redirectVia != null) {
             // keep the request bytes, to send them again where a MOVED or ASK points
-            slot = new RedirectingSlot(slot, slot.takeRequest(), backends, client, maxRedirects, redirected);
+            slot = new RedirectingSlot(
+                    slot,
+                    slot.takeRequest(),
+                    backends,
+                    redirectVia.chooser(),
+                    redirectVia.refusal(),
+                    maxRedirects,
+                    redirected);
         }
         if (prelude == null) {
             stage(target, slot);
             return;
         }
+        BackendConnection preludeTarget =
+                redirectVia == null ? target : redirectVia.to(backends.resolve(prelude.backend()));
+        if (preludeTarget == null) {
+            slot.releaseRequest();
+            slot.fail(redirectVia.refusal());
+            return;
+        }
         PreludeSlot first = new PreludeSlot(slot, target);
         first.stage(RespWriter.array(ByteBufAllocator.DEFAULT, prelude.args()));
-        stage(connection(prelude.backend(), client), first);
+        stage(preludeTarget, first);
+    }
+
+    /** SUBSCRIBE and kin: the reply becomes the client's stream, and the connection the client's from now on. */
+    private void subscribe(BackendConnection target, ReplySlot reply, ClientSession session) {
+        if (!(reply instanceof PendingReply pending) || session == null) {
+            reply.releaseRequest();
+            reply.fail("this client cannot subscribe");
+            return;
+        }
+        session.subscribe(target, pending.startStream());
+        stage(target, reply);
+    }
+
+    /**
+     * A subscriber's request goes to its connection unrouted; its answer arrives in the stream, so its own place in
+     * the reply order is filled with nothing.
+     */
+    private void relayToSubscription(RespRequest request, ReplySlot reply, ClientSession session) {
+        if (request.name().equals("QUIT")) {
+            // the server answers +OK and hangs up: the end of the stream, not a failure
+            session.stream().expectEnd();
+        }
+        ReplySlot relayed = new ReplySlot() {
+            @Override
+            public void complete(ByteBuf ignored) {
+                ignored.release(); // never called for a slot that expects no reply, but a shutdown may fail it
+            }
+
+            @Override
+            public boolean expectsReply() {
+                return false;
+            }
+        };
+        relayed.stage(request.takeFrame());
+        stage(session.subscription(), relayed);
+        reply.complete(Unpooled.EMPTY_BUFFER);
+    }
+
+    /** Picks a backend connection per node; null (with {@link #refusal}) when none can be had. */
+    private record Connections(java.util.function.Function<BackendNode, BackendConnection> chooser, String refusal) {
+        BackendConnection to(BackendNode node) {
+            return chooser.apply(node);
+        }
     }
 
     private void stage(BackendConnection connection, ReplySlot slot) {

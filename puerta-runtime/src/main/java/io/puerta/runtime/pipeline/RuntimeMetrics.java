@@ -15,6 +15,8 @@ public final class RuntimeMetrics {
     private final Counter overflows;
     private final Counter clientConnections;
     private final Counter ringFull;
+    private final java.util.concurrent.atomic.AtomicInteger dedicatedConnections =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     public RuntimeMetrics(MetricRegistry registry) {
         this.registry = registry;
@@ -25,6 +27,8 @@ public final class RuntimeMetrics {
         this.overflows = registry.counter("puerta.errors.overflow");
         this.clientConnections = registry.counter("puerta.clients.connected");
         this.ringFull = registry.counter("puerta.ring.full");
+        registry.register("puerta.backend.dedicated-connections", (com.codahale.metrics.Gauge<Integer>)
+                dedicatedConnections::get);
     }
 
     public MetricRegistry registry() {
@@ -63,5 +67,10 @@ public final class RuntimeMetrics {
     /** Times a client's request found the ring full and waited (reading from that client paused meanwhile). */
     public Counter ringFull() {
         return ringFull;
+    }
+
+    /** Backend connections single clients hold now (blocking commands, transactions, subscribers). */
+    public java.util.concurrent.atomic.AtomicInteger dedicatedConnections() {
+        return dedicatedConnections;
     }
 }

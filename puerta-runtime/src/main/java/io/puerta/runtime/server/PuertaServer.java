@@ -122,7 +122,7 @@ public final class PuertaServer implements AutoCloseable {
             HealthMonitor monitor = new HealthMonitor(
                     checker,
                     checkerOrigin.plugin().classLoader(),
-                    backends.configuredNodes(),
+                    backends::all,
                     settings.healthCheck(),
                     metrics.registry());
             resources.push(monitor);

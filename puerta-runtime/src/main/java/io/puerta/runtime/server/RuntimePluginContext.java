@@ -35,6 +35,11 @@ final class RuntimePluginContext implements PluginContext {
     }
 
     @Override
+    public void greetBackendsWith(List<String> command) {
+        backends.greetWith(List.copyOf(command));
+    }
+
+    @Override
     public String factoryName() {
         return factoryName;
     }

@@ -44,7 +44,7 @@ class ConfigurationTest {
         assertEquals(new Settings.Pipeline(16384, WaitStrategyName.TIMEOUT_BLOCKING, 256), settings.pipeline());
         assertEquals(new Settings.Netty(0, 0, true), settings.netty());
         assertEquals(
-                new Settings.Limits(1048576, 64 << 20, 64 << 10, 128 << 20, 48 << 20, 1024, 65536, 32 << 20),
+                new Settings.Limits(1048576, 64 << 20, 64 << 10, 128 << 20, 48 << 20, 1024, 65536, 32 << 20, 1000),
                 settings.limits());
         assertEquals(Path.of("/opt/puerta/plugins"), settings.pluginsDir());
         assertEquals(Duration.ofSeconds(2), settings.reloadCheckInterval());
@@ -89,7 +89,7 @@ class ConfigurationTest {
                 settings.backend());
         assertEquals(new Settings.Pipeline(1024, WaitStrategyName.BUSY_SPIN, 32), settings.pipeline());
         assertEquals(new Settings.Netty(2, 1, false), settings.netty());
-        assertEquals(new Settings.Limits(10, 1024, 2048, 3072, 4096, 5, 6, 7168), settings.limits());
+        assertEquals(new Settings.Limits(10, 1024, 2048, 3072, 4096, 5, 6, 7168, 1000), settings.limits());
         assertEquals(Path.of("/srv/plugins"), settings.pluginsDir());
         assertEquals(Duration.ZERO, settings.reloadCheckInterval());
         assertEquals(Duration.ofSeconds(1), settings.shutdownTimeout());

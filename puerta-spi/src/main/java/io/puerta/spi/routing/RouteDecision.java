@@ -32,6 +32,17 @@ public sealed interface RouteDecision
         return new Split(parts, MergeKind.CUSTOM, merger);
     }
 
+    /**
+     * Send the parts, in order, on the client's own connections (see {@link ConnectionUse#DEDICATED}), and combine
+     * their replies with the router's merger. Parts for one backend go out back to back on one connection, so a
+     * router can send a whole transaction ({@code MULTI}, the commands, {@code EXEC}) as one split. Redirections of
+     * such parts are passed to the merger, not followed: re-sending one command of a transaction elsewhere would
+     * break it.
+     */
+    static RouteDecision splitDedicated(List<SplitPart> parts, ReplyMerger merger) {
+        return new Split(parts, MergeKind.CUSTOM, merger, ConnectionUse.DEDICATED);
+    }
+
     /** Answer with these raw protocol bytes, without contacting any backend. */
     static RouteDecision respond(ByteBuffer reply) {
         return new Respond(reply);
@@ -43,19 +54,45 @@ public sealed interface RouteDecision
     }
 
     /**
+     * Forward the request bytes unchanged to {@code backend} on the client's own connection to it (see {@link
+     * ConnectionUse#DEDICATED}): blocking commands, WATCH and transactions.
+     */
+    static RouteDecision forwardDedicated(Backend backend) {
+        return new Forward(backend, null, ConnectionUse.DEDICATED);
+    }
+
+    /**
+     * Forward the request (SUBSCRIBE, PSUBSCRIBE, SSUBSCRIBE) on the client's own connection to {@code backend} and
+     * make the client a subscriber of it (see {@link ConnectionUse#SUBSCRIPTION}).
+     */
+    static RouteDecision subscribe(Backend backend) {
+        return new Forward(backend, null, ConnectionUse.SUBSCRIPTION);
+    }
+
+    /**
      * Forward unchanged to one backend.
      *
      * @param prelude a command to run first (see {@link Prelude}), or null
+     * @param connection which connection to that backend carries the request
      */
-    record Forward(Backend backend, Prelude prelude) implements RouteDecision {
+    record Forward(Backend backend, Prelude prelude, ConnectionUse connection) implements RouteDecision {
         /** Validates the components. */
         public Forward {
             requireNonNull(backend, "backend is null");
+            requireNonNull(connection, "connection is null");
+            if (prelude != null && connection == ConnectionUse.SUBSCRIPTION) {
+                throw new IllegalArgumentException("a subscription takes no prelude");
+            }
         }
 
-        /** Forward with no prelude. */
+        /** Forward on a shared connection with no prelude. */
         public Forward(Backend backend) {
-            this(backend, null);
+            this(backend, null, ConnectionUse.SHARED);
+        }
+
+        /** Forward on a shared connection. */
+        public Forward(Backend backend, Prelude prelude) {
+            this(backend, prelude, ConnectionUse.SHARED);
         }
     }
 
@@ -65,11 +102,16 @@ public sealed interface RouteDecision
      *
      * @param merger the router's merger, required with {@link MergeKind#CUSTOM} and null otherwise
      */
-    record Split(List<SplitPart> parts, MergeKind merge, ReplyMerger merger) implements RouteDecision {
+    record Split(List<SplitPart> parts, MergeKind merge, ReplyMerger merger, ConnectionUse connection)
+            implements RouteDecision {
         /** Validates the components. */
         public Split {
             requireNonNull(parts, "parts is null");
             requireNonNull(merge, "merge is null");
+            requireNonNull(connection, "connection is null");
+            if (connection == ConnectionUse.SUBSCRIPTION) {
+                throw new IllegalArgumentException("a split cannot subscribe");
+            }
             if (parts.isEmpty()) {
                 throw new IllegalArgumentException("a split needs at least one part");
             }
@@ -79,9 +121,14 @@ public sealed interface RouteDecision
             parts = List.copyOf(parts);
         }
 
-        /** A split merged by the runtime. */
+        /** A split on shared connections, merged by the runtime. */
         public Split(List<SplitPart> parts, MergeKind merge) {
-            this(parts, merge, null);
+            this(parts, merge, null, ConnectionUse.SHARED);
+        }
+
+        /** A split on shared connections. */
+        public Split(List<SplitPart> parts, MergeKind merge, ReplyMerger merger) {
+            this(parts, merge, merger, ConnectionUse.SHARED);
         }
     }
 

@@ -35,6 +35,12 @@ public interface Router extends AutoCloseable {
     /** Told, on the routing stage, that a backend answered with a redirection the runtime followed. */
     default void redirected(Redirect redirect) {}
 
+    /**
+     * Told, on the routing stage, that a client connection closed, so the router can drop what it kept for that
+     * client (a transaction being queued, say). Called after the client's last request was routed.
+     */
+    default void clientClosed(long clientId) {}
+
     /** Releases what the router holds; called once at shutdown. */
     @Override
     default void close() {}

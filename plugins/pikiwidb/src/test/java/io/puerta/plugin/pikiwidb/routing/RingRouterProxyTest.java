@@ -17,14 +17,21 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisPubSub;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.Response;
+import redis.clients.jedis.Transaction;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
@@ -243,14 +250,60 @@ class RingRouterProxyTest {
             assertEquals(
                     "ERR unknown command 'FROBNICATE' (not supported through the pikiwidb proxy)",
                     unknown.getMessage());
-            JedisDataException blocking = assertThrows(JedisDataException.class, () -> client.blpop(1, "queue"));
+            JedisDataException monitor =
+                    assertThrows(JedisDataException.class, () -> client.sendCommand(Protocol.Command.MONITOR));
             assertTrue(
-                    blocking.getMessage()
-                            .startsWith("ERR BLPOP is not supported through the pikiwidb proxy: a blocking"),
-                    blocking.getMessage());
+                    monitor.getMessage().startsWith("ERR MONITOR is not supported through the pikiwidb proxy: it acts"),
+                    monitor.getMessage());
 
             assertEquals("OK", client.flushAll());
             assertEquals(0, client.dbSize());
+        }
+    }
+
+    @Test
+    void blockingCommandsTransactionsAndPubSubWorkAcrossTheServers() throws Exception {
+        try (Jedis waiting = client();
+                Jedis client = client();
+                Jedis subscriber = client()) {
+            CompletableFuture<List<String>> popped = CompletableFuture.supplyAsync(() -> waiting.blpop(10, "jobs"));
+            Thread.sleep(200);
+            assertEquals("PONG", client.ping(), "a waiting client delays nobody");
+            client.rpush("jobs", "j1");
+            assertEquals(List.of("jobs", "j1"), popped.get(5, TimeUnit.SECONDS));
+
+            Transaction multi = client.multi();
+            multi.set("{cart}items", "3");
+            multi.incr("{cart}items");
+            assertEquals(List.of("OK", 4L), multi.exec());
+            // keys on different servers cannot share a transaction
+            Transaction split = client.multi();
+            for (int i = 0; i < 20; i++) {
+                split.set("spread:" + i, "x");
+            }
+            JedisDataException aborted = assertThrows(JedisDataException.class, split::exec);
+            assertTrue(aborted.getMessage().startsWith("EXECABORT"), aborted.getMessage());
+
+            BlockingQueue<String> messages = new LinkedBlockingQueue<>();
+            JedisPubSub listener = new JedisPubSub() {
+                @Override
+                public void onMessage(String channel, String message) {
+                    messages.add(channel + "=" + message);
+                    unsubscribe();
+                }
+            };
+            CompletableFuture<Void> loop = CompletableFuture.runAsync(() -> subscriber.subscribe(listener, "updates"));
+            awaitTrue(() -> client.publish("updates", "hello") == 1);
+            assertEquals("updates=hello", messages.poll(5, TimeUnit.SECONDS));
+            loop.get(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "timed out");
+            Thread.sleep(20);
         }
     }
 

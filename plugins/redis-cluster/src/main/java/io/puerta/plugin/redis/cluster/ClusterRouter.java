@@ -1,5 +1,6 @@
 package io.puerta.plugin.redis.cluster;
 
+import io.puerta.plugin.redis.common.command.CommandTable;
 import io.puerta.plugin.redis.common.routing.ShardedRouterBase;
 import io.puerta.spi.backend.Backend;
 import io.puerta.spi.backend.BackendHealth;
@@ -25,15 +26,26 @@ final class ClusterRouter extends ShardedRouterBase {
     private final int maxRedirects;
     private final Counter moved;
     private final Counter refreshes;
+    private final ReadFrom readFrom;
     private SlotMap map;
+    private int nextRead; // turns between a slot's servers for reads
 
-    ClusterRouter(ClusterTopology topology, SlotMap initial, int maxRedirects, Counter moved, Counter refreshes) {
+    ClusterRouter(
+            ClusterTopology topology,
+            SlotMap initial,
+            int maxRedirects,
+            ReadFrom readFrom,
+            CommandTable commands,
+            Counter moved,
+            Counter refreshes) {
         super(ClusterRouterFactory.NAME, "redis-cluster");
         this.topology = topology;
         this.map = initial;
         this.maxRedirects = maxRedirects;
+        this.readFrom = readFrom;
         this.moved = moved;
         this.refreshes = refreshes;
+        useCommands(commands);
     }
 
     /** A new map from the topology refresher (on the routing stage). */
@@ -57,6 +69,41 @@ final class ClusterRouter extends ShardedRouterBase {
     @Override
     protected Object groupOf(byte[] key, Backend owner) {
         return HashSlot.of(key);
+    }
+
+    /** Replicas serve reads when configured so (their connections said READONLY, see the factory). */
+    @Override
+    protected Backend readFrom(Backend owner, byte[] key) {
+        if (readFrom == ReadFrom.MASTER) {
+            return owner;
+        }
+        List<Backend> replicas = map.replicas(HashSlot.of(key));
+        int healthy = 0;
+        for (Backend replica : replicas) {
+            if (replica.health() != BackendHealth.DOWN) {
+                healthy++;
+            }
+        }
+        int choices = readFrom == ReadFrom.ANY ? healthy + 1 : healthy;
+        if (choices == 0) {
+            return owner;
+        }
+        int pick = Math.floorMod(nextRead++, choices);
+        for (Backend replica : replicas) {
+            if (replica.health() != BackendHealth.DOWN && pick-- == 0) {
+                return replica;
+            }
+        }
+        return owner; // ANY, the master's turn
+    }
+
+    /**
+     * Cluster nodes share published messages, so any node will do for a channel: its slot's master, which spreads
+     * subscribers over the cluster. Shard channels (SSUBSCRIBE) must be at their slot's master.
+     */
+    @Override
+    protected Backend pubSubServer(byte[] channel, boolean sharded) {
+        return map.master(HashSlot.of(channel));
     }
 
     @Override

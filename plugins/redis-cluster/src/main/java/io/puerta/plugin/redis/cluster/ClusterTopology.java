@@ -1,5 +1,7 @@
 package io.puerta.plugin.redis.cluster;
 
+import io.puerta.plugin.redis.common.command.CommandTable;
+import io.puerta.plugin.redis.common.command.LearnedCommand;
 import io.puerta.spi.PluginContext;
 import io.puerta.spi.backend.Backend;
 import io.puerta.spi.resp.BlockingRespClient;
@@ -83,6 +85,39 @@ final class ClusterTopology implements AutoCloseable {
             log.debug("no cluster node answered CLUSTER SLOTS");
         }
         return null;
+    }
+
+    /**
+     * {@code builtin} plus the commands a node describes in its COMMAND reply (startup, calling thread); the
+     * built-in table alone when no node answers.
+     */
+    CommandTable learnCommands(CommandTable builtin) {
+        List<Backend> candidates;
+        synchronized (known) {
+            candidates = new ArrayList<>(known);
+        }
+        for (Backend node : candidates) {
+            try (BlockingRespClient client = new BlockingRespClient(node.host(), node.port(), timeout)) {
+                Object reply = client.call("COMMAND");
+                if (reply instanceof BlockingRespClient.RespError error) {
+                    log.warn("{} refused COMMAND ({}); routing by the built-in command table", node, error.message());
+                    return builtin;
+                }
+                List<LearnedCommand> learned = LearnedCommand.parse(reply);
+                CommandTable table = builtin.learn(learned);
+                log.info(
+                        "learned {} commands from {}: {} route by the cluster's key positions beyond the built-in {}",
+                        learned.size(),
+                        node.address(),
+                        table.size() - builtin.size(),
+                        builtin.size());
+                return table;
+            } catch (IOException | RuntimeException e) {
+                log.debug("cannot read COMMAND from {}: {}", node.address(), e.getMessage());
+            }
+        }
+        log.warn("no cluster node answered COMMAND; routing by the built-in command table");
+        return builtin;
     }
 
     /** Refreshes every {@code interval}, handing each new map to {@code onChange} on the routing stage. */

@@ -10,6 +10,10 @@ public enum CommandKind {
     NUMKEYS,
     /** Answered or fanned out by the proxy itself (PING, DBSIZE, SCAN, ...). */
     PROXY,
-    /** Cannot work through a sharding proxy (MULTI, blocking pops, pub/sub, ...): refused with a reason. */
+    /** Publish/subscribe (SUBSCRIBE, PUBLISH, ...): the router handles each by name. */
+    PUBSUB,
+    /** MULTI, EXEC, DISCARD, WATCH, UNWATCH: the router keeps the client's transaction. */
+    TRANSACTION,
+    /** Cannot work through a sharding proxy: refused with a reason. */
     REFUSED
 }

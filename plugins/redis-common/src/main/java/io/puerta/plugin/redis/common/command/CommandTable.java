@@ -1,16 +1,101 @@
 package io.puerta.plugin.redis.common.command;
 
 import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
- * The commands a sharding proxy in front of standalone Redis-protocol servers understands, and where their keys
- * are. A command that is not here is answered with an error naming it, never forwarded blindly: forwarding a
- * command whose keys we cannot see could read or write the wrong server.
+ * The commands a sharding proxy understands, and where their keys are. A command that is not here is answered with
+ * an error naming it, never forwarded blindly: forwarding a command whose keys we cannot see could read or write the
+ * wrong server. The built-in table can be extended with what a server's {@code COMMAND} reply teaches (commands of
+ * newer Redis versions and of modules), see {@link #learn}.
  */
 public final class CommandTable {
 
     private static final Map<String, CommandSpec> TABLE = new HashMap<>();
+    private static final CommandTable BUILTIN;
+
+    /** Commands that only read, which a replica may serve. */
+    private static final String[] READ_ONLY = {
+        "GET",
+        "STRLEN",
+        "GETRANGE",
+        "SUBSTR",
+        "GETBIT",
+        "BITCOUNT",
+        "BITPOS",
+        "BITFIELD_RO",
+        "TYPE",
+        "TTL",
+        "PTTL",
+        "EXPIRETIME",
+        "PEXPIRETIME",
+        "DUMP",
+        "SORT_RO",
+        "LLEN",
+        "LINDEX",
+        "LRANGE",
+        "LPOS",
+        "SCARD",
+        "SISMEMBER",
+        "SMISMEMBER",
+        "SMEMBERS",
+        "SRANDMEMBER",
+        "SSCAN",
+        "HGET",
+        "HMGET",
+        "HLEN",
+        "HSTRLEN",
+        "HEXISTS",
+        "HKEYS",
+        "HVALS",
+        "HGETALL",
+        "HSCAN",
+        "HRANDFIELD",
+        "ZCARD",
+        "ZCOUNT",
+        "ZSCORE",
+        "ZMSCORE",
+        "ZRANK",
+        "ZREVRANK",
+        "ZRANGE",
+        "ZREVRANGE",
+        "ZRANGEBYSCORE",
+        "ZREVRANGEBYSCORE",
+        "ZRANGEBYLEX",
+        "ZREVRANGEBYLEX",
+        "ZLEXCOUNT",
+        "ZSCAN",
+        "ZRANDMEMBER",
+        "GEODIST",
+        "GEOHASH",
+        "GEOPOS",
+        "GEORADIUS_RO",
+        "GEORADIUSBYMEMBER_RO",
+        "GEOSEARCH",
+        "XLEN",
+        "XRANGE",
+        "XREVRANGE",
+        "XPENDING",
+        "OBJECT",
+        "XINFO",
+        "SINTER",
+        "SUNION",
+        "SDIFF",
+        "PFCOUNT",
+        "MGET",
+        "EXISTS",
+        "LCS",
+        "ZUNION",
+        "ZINTER",
+        "ZDIFF",
+        "ZINTERCARD",
+        "SINTERCARD",
+        "EVAL_RO",
+        "EVALSHA_RO",
+        "FCALL_RO"
+    };
 
     static {
         single(
@@ -156,6 +241,7 @@ public final class CommandTable {
             TABLE.put(name, CommandSpec.keyed(1, -1, 1));
         }
         TABLE.put("MSETNX", CommandSpec.keyed(1, -1, 2));
+        TABLE.put("BITOP", CommandSpec.keyed(2, -1, 1));
         for (String name : new String[] {"MGET", "DEL", "UNLINK", "EXISTS", "TOUCH"}) {
             TABLE.put(name, CommandSpec.splittable(1));
         }
@@ -181,7 +267,7 @@ public final class CommandTable {
         }
         for (String name : new String[] {"ZUNIONSTORE", "ZINTERSTORE", "ZDIFFSTORE"}) {
             // destination at 1, numkeys at 2, then the keys: all must share a server
-            TABLE.put(name, new CommandSpec(CommandKind.NUMKEYS, 2, 0, 1, 1, ""));
+            TABLE.put(name, new CommandSpec(CommandKind.NUMKEYS, 2, 0, 1, 1, "", false, false));
         }
         for (String name : new String[] {
             "PING",
@@ -203,40 +289,42 @@ public final class CommandTable {
             "LASTSAVE",
             "SCRIPT"
         }) {
-            TABLE.put(name, CommandSpec.proxy());
+            TABLE.put(name, CommandSpec.of(CommandKind.PROXY));
         }
-        refuse(
-                "a transaction needs all its commands on one connection to one server, which a sharding proxy"
-                        + " cannot promise",
-                "MULTI",
-                "EXEC",
-                "DISCARD",
-                "WATCH",
-                "UNWATCH");
-        refuse(
-                "a blocking command would stall every client sharing the server connection",
-                "BLPOP",
-                "BRPOP",
-                "BRPOPLPUSH",
-                "BLMOVE",
-                "BZPOPMIN",
-                "BZPOPMAX",
-                "BLMPOP",
-                "BZMPOP",
+        for (String name : new String[] {"MULTI", "EXEC", "DISCARD", "UNWATCH"}) {
+            TABLE.put(name, CommandSpec.of(CommandKind.TRANSACTION));
+        }
+        TABLE.put("WATCH", new CommandSpec(CommandKind.TRANSACTION, 1, -1, 1, 0, "", false, false));
+        for (String name : new String[] {"BLPOP", "BRPOP", "BZPOPMIN", "BZPOPMAX"}) {
+            TABLE.put(name, CommandSpec.keyed(1, -2, 1).waiting()); // the last argument is the timeout
+        }
+        TABLE.put("BRPOPLPUSH", CommandSpec.keyed(1, 2, 1).waiting());
+        TABLE.put("BLMOVE", CommandSpec.keyed(1, 2, 1).waiting());
+        TABLE.put("BLMPOP", CommandSpec.numkeys(2).waiting());
+        TABLE.put("BZMPOP", CommandSpec.numkeys(2).waiting());
+        // XREAD and XREADGROUP wait only with BLOCK: the router checks for it
+        TABLE.put(
                 "XREAD",
+                CommandSpec.keyed(KeyPositions.AFTER_STREAMS, 0, 1)
+                        .readingOnly()
+                        .waiting());
+        TABLE.put(
                 "XREADGROUP",
-                "WAIT");
-        refuse(
-                "pub/sub needs a connection of its own to one server",
-                "SUBSCRIBE",
-                "PSUBSCRIBE",
-                "UNSUBSCRIBE",
-                "PUNSUBSCRIBE",
-                "PUBLISH",
-                "SSUBSCRIBE",
-                "SUNSUBSCRIBE",
-                "SPUBLISH",
-                "PUBSUB");
+                CommandSpec.keyed(KeyPositions.AFTER_STREAMS, 0, 1).waiting());
+        refuse("it waits for replicas of the one server its connection reaches", "WAIT", "WAITAOF");
+        for (String name : new String[] {
+            "SUBSCRIBE",
+            "PSUBSCRIBE",
+            "SSUBSCRIBE",
+            "UNSUBSCRIBE",
+            "PUNSUBSCRIBE",
+            "SUNSUBSCRIBE",
+            "PUBLISH",
+            "SPUBLISH"
+        }) {
+            TABLE.put(name, CommandSpec.of(CommandKind.PUBSUB));
+        }
+        refuse("it answers for the one server it reaches, not for all of them; ask the servers directly", "PUBSUB");
         refuse(
                 "it acts on one server, not on the data behind the proxy",
                 "MOVE",
@@ -269,11 +357,62 @@ public final class CommandTable {
                 "LOLWUT");
     }
 
-    private CommandTable() {}
+    static {
+        for (String name : READ_ONLY) {
+            CommandSpec spec = TABLE.get(name);
+            TABLE.put(name, spec.readingOnly());
+        }
+        BUILTIN = new CommandTable(Map.copyOf(TABLE));
+    }
+
+    private final Map<String, CommandSpec> specs;
+
+    private CommandTable(Map<String, CommandSpec> specs) {
+        this.specs = specs;
+    }
+
+    /** The table built into this release. */
+    public static CommandTable builtin() {
+        return BUILTIN;
+    }
+
+    /** The built-in spec of an upper-case command name, or null when the proxy does not know it. */
+    public static CommandSpec lookup(String name) {
+        return BUILTIN.get(name);
+    }
 
     /** The spec of an upper-case command name, or null when the proxy does not know it. */
-    public static CommandSpec lookup(String name) {
-        return TABLE.get(name);
+    public CommandSpec get(String name) {
+        return specs.get(name);
+    }
+
+    /** This table without one command (tests: a command the proxy has yet to learn). */
+    CommandTable without(String name) {
+        Map<String, CommandSpec> fewer = new HashMap<>(specs);
+        fewer.remove(name);
+        return new CommandTable(Map.copyOf(fewer));
+    }
+
+    public int size() {
+        return specs.size();
+    }
+
+    /**
+     * This table plus the commands a server described that it does not know yet. The built-in entries stay: they
+     * know what a proxy must do with a command beyond its key positions. A learned command with its keys at fixed
+     * positions is routed by them (on the client's own connection if the server flags it {@code blocking}); one whose
+     * keys only the server can find ({@code movablekeys}), or that has none, is refused with that reason.
+     */
+    public CommandTable learn(List<LearnedCommand> commands) {
+        Map<String, CommandSpec> merged = new HashMap<>(specs);
+        for (LearnedCommand command : commands) {
+            String name = command.name().toUpperCase(Locale.ROOT);
+            if (merged.containsKey(name)) {
+                continue;
+            }
+            merged.put(name, command.spec());
+        }
+        return new CommandTable(Map.copyOf(merged));
     }
 
     private static void single(String... names) {

@@ -7,6 +7,9 @@ import java.util.List;
 /** The argument indexes of a command's keys, from its {@link CommandSpec}. */
 public final class KeyPositions {
 
+    /** {@link CommandSpec#firstKey()} of XREAD and XREADGROUP: the keys are the first half of what follows STREAMS. */
+    public static final int AFTER_STREAMS = -1;
+
     private KeyPositions() {}
 
     /**
@@ -15,6 +18,12 @@ public final class KeyPositions {
      */
     public static List<Integer> of(CommandSpec spec, RespCommand command) {
         int argc = command.argCount();
+        if (spec.firstKey() == AFTER_STREAMS) {
+            return afterStreams(command);
+        }
+        if (spec.step() < 1 || spec.firstKey() < 1) {
+            return null; // no keys where this spec says (a command without any)
+        }
         List<Integer> keys = new ArrayList<>();
         if (spec.extraKey() > 0) {
             if (spec.extraKey() >= argc) {
@@ -51,5 +60,33 @@ public final class KeyPositions {
             keys.add(i);
         }
         return keys;
+    }
+
+    /** Whether the command has the (case-insensitive) token {@code word} among its arguments after the name. */
+    public static boolean hasToken(RespCommand command, String word) {
+        for (int i = 1; i < command.argCount(); i++) {
+            if (command.argString(i).equalsIgnoreCase(word)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<Integer> afterStreams(RespCommand command) {
+        int argc = command.argCount();
+        for (int i = 1; i < argc; i++) {
+            if (command.argString(i).equalsIgnoreCase("STREAMS")) {
+                int rest = argc - i - 1;
+                if (rest == 0 || rest % 2 != 0) {
+                    return null;
+                }
+                List<Integer> keys = new ArrayList<>(rest / 2);
+                for (int k = i + 1; k <= i + rest / 2; k++) {
+                    keys.add(k);
+                }
+                return keys;
+            }
+        }
+        return null;
     }
 }

@@ -14,6 +14,13 @@ public final class RespBuilder {
         return new RespBuilder().line('+', text).build();
     }
 
+    /** An error reply; {@code text} starts with its code ("ERR ...", "EXECABORT ..."). */
+    public static ByteBuffer error(String text) {
+        return new RespBuilder()
+                .line('-', text.replace('\r', ' ').replace('\n', ' '))
+                .build();
+    }
+
     public static ByteBuffer integer(long value) {
         return new RespBuilder().line(':', Long.toString(value)).build();
     }
@@ -48,6 +55,11 @@ public final class RespBuilder {
 
     public RespBuilder bulkString(String text) {
         return bulkString(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A null bulk string, as an element of an array. */
+    public RespBuilder nullValue() {
+        return line('$', "-1");
     }
 
     public RespBuilder integerValue(long value) {

@@ -3,9 +3,11 @@ package io.puerta.plugin.redis.common.routing;
 import io.puerta.plugin.redis.common.command.CommandSpec;
 import io.puerta.plugin.redis.common.command.CommandTable;
 import io.puerta.plugin.redis.common.command.KeyPositions;
+import io.puerta.plugin.redis.common.resp.RespBuilder;
 import io.puerta.spi.backend.Backend;
 import io.puerta.spi.request.Request;
 import io.puerta.spi.request.RespCommand;
+import io.puerta.spi.routing.ConnectionUse;
 import io.puerta.spi.routing.MergeKind;
 import io.puerta.spi.routing.Prelude;
 import io.puerta.spi.routing.RouteDecision;
@@ -13,17 +15,21 @@ import io.puerta.spi.routing.Router;
 import io.puerta.spi.routing.SplitPart;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
- * What every router that shards keys over standalone servers does the same way: find a command's keys, send a
+ * What every router that shards keys over Redis-protocol servers does the same way: find a command's keys, send a
  * one-server command to its owner, split multi-key commands per owner and merge the replies, refuse keys that must
- * stay together but do not, and let {@link ProxyCommands} answer for the whole data set. Subclasses say who owns a
- * key, and may ask for a prelude (moving keys to their owner first).
+ * stay together but do not, let {@link ProxyCommands} answer for the whole data set, run blocking commands on the
+ * client's own connection, keep transactions ({@link Transactions}) and subscribers on one server. Subclasses say
+ * who owns a key, and may ask for a prelude (moving keys to their owner first) or send reads to replicas.
  */
 public abstract class ShardedRouterBase implements Router {
 
     private final ProxyCommands proxyCommands;
     private final String mode;
+    private final Transactions transactions;
+    private CommandTable commands = CommandTable.builtin();
 
     /**
      * @param routerName the factory name, shown by INFO
@@ -42,6 +48,37 @@ public abstract class ShardedRouterBase implements Router {
                 return liveServers();
             }
         });
+        this.transactions = new Transactions(new Transactions.Placement() {
+            @Override
+            public Transactions.Placed place(RespCommand command, CommandSpec spec) {
+                return placement(command, spec);
+            }
+
+            @Override
+            public Backend anyServer() {
+                List<Backend> live = liveServers();
+                return live.isEmpty() ? null : live.get(0);
+            }
+
+            @Override
+            public RouteDecision crossSlot(String command) {
+                return ShardedRouterBase.this.crossSlot(command);
+            }
+
+            @Override
+            public RouteDecision noOwner() {
+                return ShardedRouterBase.this.noOwner();
+            }
+        });
+    }
+
+    /** Routes by {@code table} from now on (a table learned from the servers' COMMAND reply). */
+    protected final void useCommands(CommandTable table) {
+        this.commands = table;
+    }
+
+    protected final CommandTable commands() {
+        return commands;
     }
 
     /** The owner of a key now, or null when no server can take it (the router's state says why in {@link #noOwner}). */
@@ -80,6 +117,27 @@ public abstract class ShardedRouterBase implements Router {
         return ProxyCommands.noLiveServer();
     }
 
+    /**
+     * Where a read-only command for {@code owner}'s keys goes: the owner (the default), or one of its replicas.
+     *
+     * @param key the command's first key
+     */
+    protected Backend readFrom(Backend owner, byte[] key) {
+        return owner;
+    }
+
+    /**
+     * The server for publish/subscribe on {@code channel}. By default the first of {@link #allServers}: standalone
+     * servers do not share messages, so publishers and subscribers must all meet on one. A cluster shares them and
+     * may spread the channels.
+     *
+     * @param sharded for SSUBSCRIBE and SPUBLISH, whose channels live in a slot like keys
+     */
+    protected Backend pubSubServer(byte[] channel, boolean sharded) {
+        List<Backend> all = allServers();
+        return all.isEmpty() ? null : all.get(0);
+    }
+
     /** The decision for a request bound to {@code server}; a router may refuse a server it knows is down. */
     protected RouteDecision forwardTo(Backend server, Prelude prelude) {
         return prelude == null ? RouteDecision.forward(server) : RouteDecision.forward(server, prelude);
@@ -90,7 +148,11 @@ public abstract class ShardedRouterBase implements Router {
         RespCommand command = (RespCommand) request;
         beforeRoute();
         String name = command.name();
-        CommandSpec spec = CommandTable.lookup(name);
+        CommandSpec spec = commands.get(name);
+        long client = command.client().connectionId();
+        if (transactions.queuing(client)) {
+            return transactions.queue(client, command, spec);
+        }
         if (spec == null) {
             return RouteDecision.fail("unknown command '" + name + "' (not supported through the " + mode + " proxy)");
         }
@@ -100,7 +162,41 @@ public abstract class ShardedRouterBase implements Router {
                     name + " is not supported through the " + mode + " proxy: " + spec.reason());
             case KEYED, NUMKEYS -> keyed(command, spec);
             case SPLITTABLE -> splittable(command, spec);
+            case TRANSACTION -> transactions.control(command, spec);
+            case PUBSUB -> pubSub(command);
         };
+    }
+
+    @Override
+    public void clientClosed(long clientId) {
+        transactions.forget(clientId);
+    }
+
+    /**
+     * The owner and group shared by all the command's keys; a failure when they have none or differ; null when the
+     * arguments do not fit the command (the server will say so).
+     */
+    private Transactions.Placed placement(RespCommand command, CommandSpec spec) {
+        List<Integer> keys = KeyPositions.of(spec, command);
+        if (keys == null || keys.isEmpty()) {
+            return null;
+        }
+        Backend owner = null;
+        Object group = null;
+        for (int index : keys) {
+            byte[] key = command.argBytes(index);
+            Backend keyOwner = ownerOf(key);
+            if (keyOwner == null) {
+                return new Transactions.Placed(null, null, noOwner());
+            }
+            Object keyGroup = groupOf(key, keyOwner);
+            if (group != null && !group.equals(keyGroup)) {
+                return new Transactions.Placed(null, null, crossSlot(command.name()));
+            }
+            owner = keyOwner;
+            group = keyGroup;
+        }
+        return new Transactions.Placed(owner, group, null);
     }
 
     private RouteDecision keyed(RespCommand command, CommandSpec spec) {
@@ -127,7 +223,69 @@ public abstract class ShardedRouterBase implements Router {
             group = keyGroup;
             keyBytes.add(key);
         }
-        return forwardTo(owner, preludeFor(owner, keyBytes));
+        Prelude prelude = preludeFor(owner, keyBytes);
+        boolean waits = spec.blocking()
+                && (spec.firstKey() != KeyPositions.AFTER_STREAMS || KeyPositions.hasToken(command, "BLOCK"));
+        if (waits || owner.equals(transactions.watchedServer(command.client().connectionId()))) {
+            // on the client's own connection: a wait delays nobody else, and commands stay in order with WATCH
+            RouteDecision shared = forwardTo(owner, prelude);
+            return shared instanceof RouteDecision.Forward forward
+                    ? new RouteDecision.Forward(forward.backend(), forward.prelude(), ConnectionUse.DEDICATED)
+                    : shared;
+        }
+        if (spec.readOnly() && prelude == null) {
+            owner = readFrom(owner, keyBytes.get(0));
+        }
+        return forwardTo(owner, prelude);
+    }
+
+    private RouteDecision pubSub(RespCommand command) {
+        String name = command.name();
+        boolean sharded = name.startsWith("S");
+        int argc = command.argCount();
+        switch (name) {
+            case "SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE" -> {
+                if (argc < 2) {
+                    return RouteDecision.fail(
+                            "wrong number of arguments for '" + name.toLowerCase(Locale.ROOT) + "' command");
+                }
+                byte[] channel = command.argBytes(1);
+                if (sharded) {
+                    Object group = groupOf(channel, ownerOf(channel));
+                    for (int i = 2; i < argc; i++) {
+                        byte[] other = command.argBytes(i);
+                        if (!java.util.Objects.equals(group, groupOf(other, ownerOf(other)))) {
+                            return crossSlot(name);
+                        }
+                    }
+                }
+                Backend server = pubSubServer(channel, sharded);
+                return server == null ? noOwner() : RouteDecision.subscribe(server);
+            }
+            case "PUBLISH", "SPUBLISH" -> {
+                if (argc != 3) {
+                    return RouteDecision.fail(
+                            "wrong number of arguments for '" + name.toLowerCase(Locale.ROOT) + "' command");
+                }
+                Backend server = pubSubServer(command.argBytes(1), sharded);
+                return server == null ? noOwner() : RouteDecision.forward(server);
+            }
+            default -> {
+                // (P|S)UNSUBSCRIBE from a client that subscribed to nothing: the server's answer, given here
+                String kind = name.toLowerCase(Locale.ROOT);
+                RespBuilder reply = new RespBuilder();
+                if (argc == 1) {
+                    reply.arrayHeader(3).bulkString(kind).nullValue().integerValue(0);
+                }
+                for (int i = 1; i < argc; i++) {
+                    reply.arrayHeader(3)
+                            .bulkString(kind)
+                            .bulkString(command.argBytes(i))
+                            .integerValue(0);
+                }
+                return RouteDecision.respond(reply.build());
+            }
+        }
     }
 
     private RouteDecision splittable(RespCommand command, CommandSpec spec) {
@@ -166,6 +324,11 @@ public abstract class ShardedRouterBase implements Router {
             }
             partKeys.get(part).add(key);
             partPositions.get(part).add(i);
+        }
+        if (spec.readOnly()) {
+            for (int p = 0; p < partServers.size(); p++) {
+                partServers.set(p, readFrom(partServers.get(p), partKeys.get(p).get(0)));
+            }
         }
         if (partServers.size() == 1) {
             // one server: the original bytes, unchanged
