@@ -7,4 +7,7 @@ cd "$(dirname "$0")"
 echo "building Puerta (mvn package, tests skipped; ./test.sh runs them) ..."
 mvn -q -B -DskipTests -Dspotless.check.skip=true package
 home=$(echo "$PWD"/dist/target/puerta-*/)
-exec java -cp "examples/demo/target/classes:examples/demo/target/lib/*" io.puerta.examples.demo.Demo "$home"
+# ./demo.sh mongo: the MongoDB driver through Puerta in mongo-affinity mode instead
+main=io.puerta.examples.demo.Demo
+if [[ "${1:-}" == "mongo" ]]; then main=io.puerta.examples.demo.MongoDemo; fi
+exec java -cp "examples/demo/target/classes:examples/demo/target/lib/*" "$main" "$home"

@@ -51,7 +51,8 @@ check "bin/puerta --help" "$home/bin/puerta" --help
 
 listing=$("$home/bin/puerta" plugins 2>&1) || true
 for expected in "redis-cluster  (" "health-checker: redis-cluster-node" "pikiwidb  (" "health-checker: redis-ping" \
-                "mongo-affinity  (" "client-identifier: socket-addr" "router: single-backend"; do
+                "mongo-affinity  (" "client-identifier: socket-addr" "client-identifier: session-id" \
+                "router: mongo-affinity" "health-checker: mongo-hello" "router: single-backend"; do
   if grep -qF -- "$expected" <<<"$listing"; then ok "plugins lists '$expected'"; else fail "plugins lists '$expected'" "$listing"; fi
 done
 

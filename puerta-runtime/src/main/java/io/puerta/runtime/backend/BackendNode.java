@@ -17,6 +17,7 @@ public final class BackendNode implements Backend {
     private final BackendRole role;
     private final BackendConnection[] connections;
     private volatile BackendHealth health = BackendHealth.UNKNOWN;
+    private final java.util.Set<io.netty.channel.Channel> attached = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     BackendNode(String name, String host, int port, int weight, BackendRole role, BackendConnection[] connections) {
         this.name = name;
@@ -58,7 +59,28 @@ public final class BackendNode implements Backend {
     }
 
     public void health(BackendHealth health) {
+        BackendHealth before = this.health;
         this.health = health;
+        if (health == BackendHealth.DOWN && before != BackendHealth.DOWN) {
+            for (io.netty.channel.Channel channel : attached) {
+                channel.close();
+            }
+        }
+    }
+
+    /**
+     * Binds a connection to this backend's health: it is closed when the backend is marked down (a spliced MongoDB
+     * client connection, whose cursors and transactions live on that mongos and cannot move).
+     */
+    public void attach(io.netty.channel.Channel channel) {
+        attached.add(channel);
+        if (health == BackendHealth.DOWN) {
+            channel.close();
+        }
+    }
+
+    public void detach(io.netty.channel.Channel channel) {
+        attached.remove(channel);
     }
 
     /**

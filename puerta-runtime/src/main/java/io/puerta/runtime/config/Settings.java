@@ -21,6 +21,7 @@ public record Settings(
         Pipeline pipeline,
         Netty netty,
         Limits limits,
+        Mongo mongo,
         Path pluginsDir,
         Duration reloadCheckInterval,
         Duration shutdownTimeout,
@@ -28,6 +29,17 @@ public record Settings(
 
     public Settings {
         backends = List.copyOf(backends);
+    }
+
+    /**
+     * MongoDB: the user the proxy authenticates its own mongos connections as (per-message mode); an empty
+     * username for none.
+     */
+    public record Mongo(String username, String password, String authSource) {
+        @Override
+        public String toString() {
+            return "Mongo[" + username + "@" + authSource + ", password hidden]";
+        }
     }
 
     /** Where clients connect. */

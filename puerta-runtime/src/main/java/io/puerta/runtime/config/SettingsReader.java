@@ -60,6 +60,11 @@ public final class SettingsReader {
             problems.add("puerta.limits.pause-reading-at: must not exceed puerta.limits.max-pending-per-client ("
                     + limits.pauseReadingAt() + " > " + limits.maxPendingPerClient() + ")");
         }
+        Settings.Mongo mongo = new Settings.Mongo(
+                string("puerta.mongo.username"), string("puerta.mongo.password"), string("puerta.mongo.auth-source"));
+        if (!mongo.username().isEmpty() && mongo.password().isEmpty()) {
+            problems.add("puerta.mongo.password: required with puerta.mongo.username");
+        }
         return new Settings(
                 protocol,
                 listen,
@@ -71,6 +76,7 @@ public final class SettingsReader {
                 pipeline,
                 netty,
                 limits,
+                mongo,
                 pluginsDir(home),
                 nonNegativeDuration("puerta.reload.check-interval"),
                 positiveDuration("puerta.shutdown-timeout"),

@@ -23,8 +23,16 @@ public final class FrontendServer implements AutoCloseable {
     private final Channel serverChannel;
     private final ChannelGroup clients = new DefaultChannelGroup("puerta-clients", GlobalEventExecutor.INSTANCE);
 
+    /**
+     * @param otherProtocol sets up a new client channel for a protocol other than RESP (MongoDB); null for RESP
+     */
     public FrontendServer(
-            Settings settings, EventLoopGroup group, Transport transport, RequestRing ring, RuntimeMetrics metrics)
+            Settings settings,
+            EventLoopGroup group,
+            Transport transport,
+            RequestRing ring,
+            RuntimeMetrics metrics,
+            java.util.function.Consumer<Channel> otherProtocol)
             throws InterruptedException {
         Settings.Limits limits = settings.limits();
         RespLimits respLimits = new RespLimits(
@@ -42,6 +50,10 @@ public final class FrontendServer implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel ch) {
                         clients.add(ch);
+                        if (otherProtocol != null) {
+                            otherProtocol.accept(ch);
+                            return;
+                        }
                         ClientConnection client = new ClientConnection(ch, ring, limits, metrics);
                         ch.pipeline().addLast("decoder", new RespRequestDecoder(client, respLimits));
                         ch.pipeline().addLast("client", client);

@@ -87,6 +87,15 @@ public final class RequestRing implements AutoCloseable {
         return ring.tryPublishEvent(CONTROL, () -> router.clientClosed(clientId));
     }
 
+    /**
+     * Runs {@code task} on the routing stage, in order with the requests, without waiting: false when the ring is
+     * full (the caller keeps the task, stops reading from its client and tries again shortly). How MongoDB messages
+     * reach the routing stage.
+     */
+    public boolean tryPublish(Runnable task) {
+        return ring.tryPublishEvent(CONTROL, task);
+    }
+
     public long remainingCapacity() {
         return ring.remainingCapacity();
     }

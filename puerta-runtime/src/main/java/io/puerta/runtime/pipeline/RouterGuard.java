@@ -103,6 +103,33 @@ public final class RouterGuard {
                 "take a redirection into account");
     }
 
+    /**
+     * Shows the router a reply (on a backend event loop), guarded: a failure is logged once per kind and the reply
+     * goes on to the client all the same.
+     */
+    public void replied(Request request, io.puerta.spi.backend.Backend backend, ByteBuffer reply) {
+        try {
+            PluginCalls.withContext(pluginLoader, () -> {
+                router.replied(request, backend, reply);
+                return null;
+            });
+        } catch (Throwable t) {
+            if (t instanceof VirtualMachineError error && !(t instanceof StackOverflowError)) {
+                throw error;
+            }
+            failures.inc();
+            String kind = "replied:" + t.getClass().getName() + ":" + firstFrame(t);
+            if (loggedFailures.size() < 1000 && loggedFailures.add(kind)) {
+                log.error("router '{}' failed while shown a reply (logged once per kind of failure)", name, t);
+            }
+        }
+    }
+
+    /** Runs a router's merger on raw replies, for protocols other than RESP; failures are the caller's. */
+    public ByteBuffer mergeRaw(ReplyMerger merger, List<ByteBuffer> replies) {
+        return PluginCalls.withContext(pluginLoader, () -> merger.merge(replies));
+    }
+
     /** Tells the router a client left (on the routing stage), guarded. */
     public void clientClosed(long clientId) {
         guarded(

@@ -51,10 +51,10 @@ public record Configuration(
     }
 
     private static void checkSelections(Settings settings, LoadedPlugins plugins, ProblemCollector problems) {
-        if (settings.protocol() == io.puerta.spi.request.Protocol.MONGO) {
-            // The MongoDB frame decoder exists, but the listener that routes Mongo messages does not yet.
-            problems.add("puerta.protocol: mongo listeners are not available in this version (only resp)");
-            return;
+        if (settings.protocol() == io.puerta.spi.request.Protocol.MONGO
+                && settings.clientIdentifier().isEmpty()) {
+            problems.add("puerta.client-identifier: required with puerta.protocol = mongo (the mongo-affinity plugin"
+                    + " offers socket-addr, fingerprint, session-id and hybrid)");
         }
         Optional<Registered<RouterFactory>> router = plugins.router(settings.router());
         if (router.isEmpty()) {

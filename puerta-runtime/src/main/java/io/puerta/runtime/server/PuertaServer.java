@@ -3,12 +3,16 @@ package io.puerta.runtime.server;
 import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
 import com.typesafe.config.ConfigException;
+import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.puerta.runtime.backend.BackendConnector;
 import io.puerta.runtime.backend.BackendRegistry;
 import io.puerta.runtime.config.ProblemCollector;
 import io.puerta.runtime.config.Settings;
 import io.puerta.runtime.health.HealthMonitor;
+import io.puerta.runtime.mongo.IdentifierCall;
+import io.puerta.runtime.mongo.MongoClientHandler;
+import io.puerta.runtime.mongo.MongoRouting;
 import io.puerta.runtime.net.FrontendServer;
 import io.puerta.runtime.net.Transport;
 import io.puerta.runtime.pipeline.RequestRing;
@@ -16,14 +20,19 @@ import io.puerta.runtime.pipeline.RouterGuard;
 import io.puerta.runtime.pipeline.RuntimeMetrics;
 import io.puerta.runtime.plugin.PluginCalls;
 import io.puerta.runtime.plugin.Registered;
+import io.puerta.runtime.protocol.mongo.MongoFrameDecoder;
 import io.puerta.spi.health.HealthChecker;
 import io.puerta.spi.health.HealthCheckerFactory;
+import io.puerta.spi.identity.ClientIdentifier;
+import io.puerta.spi.identity.ClientIdentifierFactory;
+import io.puerta.spi.request.Protocol;
 import io.puerta.spi.routing.Router;
 import io.puerta.spi.routing.RouterFactory;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,6 +84,7 @@ public final class PuertaServer implements AutoCloseable {
             RoutingStageTasks discarded = new RoutingStageTasks();
             Router router = createRouter(configuration, backends, scratch, discarded, problems);
             HealthChecker checker = createHealthChecker(configuration, backends, scratch, discarded, problems);
+            createIdentifier(configuration, backends, scratch, discarded, problems);
             problems.throwIfAny(configuration.origin());
             if (router != null) {
                 router.close();
@@ -108,6 +118,7 @@ public final class PuertaServer implements AutoCloseable {
         RoutingStageTasks tasks = new RoutingStageTasks();
         Router router = createRouter(configuration, backends, metrics.registry(), tasks, problems);
         HealthChecker checker = createHealthChecker(configuration, backends, metrics.registry(), tasks, problems);
+        IdentifierCall identifier = createIdentifier(configuration, backends, metrics.registry(), tasks, problems);
         problems.throwIfAny(configuration.origin());
 
         Registered<RouterFactory> routerOrigin =
@@ -144,7 +155,18 @@ public final class PuertaServer implements AutoCloseable {
                             .inc()));
         }
 
-        frontend = new FrontendServer(settings, io, transport, ring, metrics);
+        Consumer<Channel> mongoClients = null;
+        if (settings.protocol() == Protocol.MONGO) {
+            MongoRouting mongo =
+                    new MongoRouting(ring, guard, identifier, backends, backendLoops, transport, settings, metrics);
+            resources.push(mongo);
+            int maxMessage = settings.limits().maxMongoMessageBytes();
+            mongoClients = ch -> {
+                ch.pipeline().addLast("decoder", new MongoFrameDecoder(maxMessage));
+                ch.pipeline().addLast("client", new MongoClientHandler(ch, mongo));
+            };
+        }
+        frontend = new FrontendServer(settings, io, transport, ring, metrics, mongoClients);
         resources.push(frontend);
         log.info(
                 "Puerta listening on {} ({} transport, router '{}', {} backend(s), ring of {} with {} wait strategy)",
@@ -172,6 +194,33 @@ public final class PuertaServer implements AutoCloseable {
                 () -> factory.factory()
                         .create(settings.config(), new RuntimePluginContext(backends, factory.name(), registry, tasks)),
                 problems);
+    }
+
+    private static IdentifierCall createIdentifier(
+            Configuration configuration,
+            BackendRegistry backends,
+            MetricRegistry registry,
+            RoutingStageTasks tasks,
+            ProblemCollector problems) {
+        Settings settings = configuration.settings();
+        if (settings.clientIdentifier().isEmpty()) {
+            return null;
+        }
+        Registered<ClientIdentifierFactory> factory = configuration
+                .plugins()
+                .clientIdentifier(settings.clientIdentifier())
+                .orElseThrow();
+        ClientIdentifier created = create(
+                "puerta.client-identifier",
+                "client identifier '" + factory.name() + "' ("
+                        + factory.plugin().location() + ")",
+                factory.plugin().classLoader(),
+                () -> factory.factory()
+                        .create(settings.config(), new RuntimePluginContext(backends, factory.name(), registry, tasks)),
+                problems);
+        return created == null
+                ? null
+                : new IdentifierCall(created, factory.name(), factory.plugin().classLoader());
     }
 
     private static HealthChecker createHealthChecker(

@@ -130,9 +130,12 @@ class ConfigurationTest {
     }
 
     @Test
-    void mongoListenersAreRefusedUntilTheyExist() {
+    void aMongoListenerNeedsAClientIdentifierAndARouterThatSpeaksMongo() {
         assertEquals(
-                List.of("puerta.protocol: mongo listeners are not available in this version (only resp)"),
+                List.of(
+                        "puerta.client-identifier: required with puerta.protocol = mongo (the mongo-affinity plugin"
+                                + " offers socket-addr, fingerprint, session-id and hybrid)",
+                        "puerta.router: router 'single-backend' speaks resp but puerta.protocol is mongo"),
                 problems("puerta { protocol = mongo, backends = [{ address = \"h:1\" }] }"));
     }
 

@@ -15,4 +15,14 @@ public interface ClientIdentifier {
      * then waits for a later request, or falls back as configured).
      */
     Optional<String> identify(ClientInfo client, Request request);
+
+    /**
+     * Whether identities are per message (a logical session id) rather than per connection. Per connection, the
+     * runtime asks once, with the connection's first message, routes the connection and then relays its bytes both
+     * ways unchanged. Per message, it asks for every message and routes each, multiplexing the messages of many
+     * clients over its own backend connections.
+     */
+    default boolean perMessage() {
+        return false;
+    }
 }

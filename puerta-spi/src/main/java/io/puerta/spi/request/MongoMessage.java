@@ -1,6 +1,8 @@
 package io.puerta.spi.request;
 
 import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -33,6 +35,40 @@ public interface MongoMessage extends Request {
 
     /** The {@code txnNumber}, when present. */
     OptionalLong txnNumber();
+
+    /** The OP_MSG flagBits (0 for other opCodes). */
+    int flagBits();
+
+    /** Whether the sender expects no reply (OP_MSG {@code moreToCome}). */
+    default boolean moreToCome() {
+        return (flagBits() & 0x2) != 0;
+    }
+
+    /** {@code startTransaction}, when present: true on a transaction's first statement. */
+    Optional<Boolean> startTransaction();
+
+    /** {@code autocommit}, when present: false on every statement of a transaction. */
+    Optional<Boolean> autocommit();
+
+    /**
+     * The cursor ids the message acts on: the one of a {@code getMore}, those of a {@code killCursors}; empty
+     * otherwise.
+     */
+    List<Long> cursorIds();
+
+    /**
+     * The client metadata of a handshake ({@code hello}/{@code isMaster} with a {@code client} document), flattened
+     * to dotted names: {@code application.name}, {@code driver.name}, {@code driver.version}, {@code os.type},
+     * {@code os.name}, {@code os.architecture}, {@code platform}. Empty for other messages.
+     */
+    Map<String, String> clientMetadata();
+
+    /**
+     * The identity the configured client identifier gave this message's client: for identities per connection,
+     * the one found when its first message arrived; for identities per message, this message's. Empty when the
+     * identifier found none (the router then balances the message freely).
+     */
+    Optional<String> clientIdentity();
 
     @Override
     default Protocol protocol() {

@@ -36,6 +36,17 @@ public interface Router extends AutoCloseable {
     default void redirected(Redirect redirect) {}
 
     /**
+     * Shown each reply a backend gives to a request this router routed, before the client gets it, for routers that
+     * pin state to where it was created (a MongoDB cursor id to the mongos that returned it). Called for protocols
+     * whose messages are routed one by one (MongoDB per message), on a backend I/O thread, concurrently with
+     * {@link #route}: it must be quick, must not block, and must be thread-safe.
+     *
+     * @param reply the whole reply, read-only, valid only during the call
+     */
+    default void replied(
+            io.puerta.spi.request.Request request, io.puerta.spi.backend.Backend backend, java.nio.ByteBuffer reply) {}
+
+    /**
      * Told, on the routing stage, that a client connection closed, so the router can drop what it kept for that
      * client (a transaction being queued, say). Called after the client's last request was routed.
      */

@@ -132,11 +132,11 @@ public final class Demo {
         }
     }
 
-    private static void step(String what, Object result) {
+    static void step(String what, Object result) {
         System.out.printf("  %-50s -> %s%n", what, result);
     }
 
-    private static void awaitPort(int port, Process puerta, Path log) throws Exception {
+    static void awaitPort(int port, Process puerta, Path log) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
             if (!puerta.isAlive()) {

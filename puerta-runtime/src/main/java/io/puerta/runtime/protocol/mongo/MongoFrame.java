@@ -29,6 +29,15 @@ public final class MongoFrame {
         this.opCode = bytes.getIntLE(start + 12);
     }
 
+    /** A frame over {@code bytes}, a whole message the caller checked, which the frame then owns. */
+    public static MongoFrame of(ByteBuf bytes) {
+        if (bytes.readableBytes() < HEADER_BYTES || bytes.getIntLE(bytes.readerIndex()) != bytes.readableBytes()) {
+            bytes.release();
+            throw new BsonScan.MalformedBsonException("not one whole MongoDB message");
+        }
+        return new MongoFrame(bytes);
+    }
+
     public int length() {
         return bytes.readableBytes();
     }

@@ -1,4 +1,4 @@
-package io.puerta.plugin.mongo.affinity;
+package io.puerta.plugin.mongo.affinity.identity;
 
 import com.typesafe.config.Config;
 import io.puerta.spi.PluginContext;

@@ -1,4 +1,4 @@
-package io.puerta.plugin.mongo.affinity;
+package io.puerta.plugin.mongo.affinity.identity;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

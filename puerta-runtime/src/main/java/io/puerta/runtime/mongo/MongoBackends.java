@@ -1,0 +1,98 @@
+package io.puerta.runtime.mongo;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.puerta.runtime.backend.BackendNode;
+import io.puerta.runtime.config.Settings;
+import io.puerta.runtime.net.Transport;
+import io.puerta.runtime.pipeline.RouterGuard;
+import io.puerta.runtime.pipeline.RuntimeMetrics;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The proxy's own connections to each mongos for the per-message mode: {@code backend.connections-per-backend}
+ * multiplexed connections per mongos, each client's messages always on the same one (so they stay in order).
+ */
+final class MongoBackends implements AutoCloseable {
+
+    private final EventLoopGroup loops;
+    private final Class<? extends Channel> channelClass;
+    private final Settings.BackendOptions options;
+    private final MongoCredentials credentials;
+    private final RouterGuard router;
+    private final RuntimeMetrics metrics;
+    private final int maxMessageBytes;
+    private final Map<BackendNode, MongoMuxConnection[]> pools = new ConcurrentHashMap<>();
+
+    MongoBackends(
+            EventLoopGroup loops,
+            Transport transport,
+            Settings.BackendOptions options,
+            MongoCredentials credentials,
+            RouterGuard router,
+            RuntimeMetrics metrics,
+            int maxMessageBytes) {
+        this.loops = loops;
+        this.channelClass = transport.clientChannel();
+        this.options = options;
+        this.credentials = credentials;
+        this.router = router;
+        this.metrics = metrics;
+        this.maxMessageBytes = maxMessageBytes;
+    }
+
+    /** The connection that carries {@code clientId}'s messages to {@code node}. */
+    MongoMuxConnection connectionFor(BackendNode node, long clientId) {
+        MongoMuxConnection[] pool = pools.computeIfAbsent(node, n -> {
+            MongoMuxConnection[] created = new MongoMuxConnection[options.connectionsPerBackend()];
+            for (int i = 0; i < created.length; i++) {
+                created[i] = new MongoMuxConnection(n, loops.next(), this);
+            }
+            return created;
+        });
+        return pool[(int) Long.remainderUnsigned(clientId, pool.length)];
+    }
+
+    Bootstrap bootstrap(EventLoop loop) {
+        return new Bootstrap()
+                .group(loop)
+                .channel(channelClass)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
+                        options.connectTimeout().toMillis());
+    }
+
+    Settings.BackendOptions options() {
+        return options;
+    }
+
+    MongoCredentials credentials() {
+        return credentials;
+    }
+
+    RouterGuard router() {
+        return router;
+    }
+
+    RuntimeMetrics metrics() {
+        return metrics;
+    }
+
+    int maxMessageBytes() {
+        return maxMessageBytes;
+    }
+
+    @Override
+    public void close() {
+        for (MongoMuxConnection[] pool : pools.values()) {
+            for (MongoMuxConnection connection : pool) {
+                connection.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,444 @@
+package io.puerta.runtime.mongo;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.util.ReferenceCountUtil;
+import io.puerta.runtime.backend.BackendNode;
+import io.puerta.runtime.protocol.mongo.BsonScan;
+import io.puerta.runtime.protocol.mongo.MongoFrame;
+import io.puerta.runtime.protocol.mongo.MongoProtocolError;
+import io.puerta.runtime.protocol.mongo.MongoReplies;
+import io.puerta.runtime.protocol.mongo.MongoRequest;
+import io.puerta.spi.request.ClientInfo;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One MongoDB client connection. Per connection (socket-addr, fingerprint): the first message is routed, then the
+ * connection is spliced to its mongos and every byte goes both ways unchanged (authentication and compression
+ * included), on this connection's own event loop. Per message (session-id): each message is routed, replies come
+ * back through {@link #reply} in any order. Malformed input closes the connection with one log line.
+ */
+public final class MongoClientHandler extends ChannelInboundHandlerAdapter implements ClientInfo, MongoExchange.Target {
+
+    private static final Logger log = LoggerFactory.getLogger(MongoClientHandler.class);
+    private static final AtomicLong IDS = new AtomicLong();
+    private static final long RETRY_MICROS = 200;
+    private static final int MAX_EARLY_MESSAGES = 64;
+
+    private enum Mode {
+        FIRST,
+        ROUTING,
+        SPLICED,
+        PER_MESSAGE
+    }
+
+    private final long id = IDS.incrementAndGet();
+    private final Channel channel;
+    private final MongoRouting routing;
+    private final String remoteHost;
+    private final int remotePort;
+    private final AtomicInteger outstanding = new AtomicInteger();
+
+    // event loop only
+    private Mode mode = Mode.FIRST;
+    private final ArrayDeque<MongoFrame> early = new ArrayDeque<>();
+    private final ArrayDeque<Pending> backlog = new ArrayDeque<>();
+    private boolean retryScheduled;
+    private boolean closing;
+    private Channel backend;
+    private BackendNode splicedTo;
+    private volatile String identity;
+
+    public MongoClientHandler(Channel channel, MongoRouting routing) {
+        this.channel = channel;
+        this.routing = routing;
+        if (channel.remoteAddress() instanceof InetSocketAddress remote) {
+            this.remoteHost = remote.getAddress() == null
+                    ? remote.getHostString()
+                    : remote.getAddress().getHostAddress();
+            this.remotePort = remote.getPort();
+        } else {
+            this.remoteHost = String.valueOf(channel.remoteAddress());
+            this.remotePort = 0;
+        }
+    }
+
+    @Override
+    public long connectionId() {
+        return id;
+    }
+
+    @Override
+    public String remoteHost() {
+        return remoteHost;
+    }
+
+    @Override
+    public int remotePort() {
+        return remotePort;
+    }
+
+    void identity(String identity) {
+        this.identity = identity;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        routing.metrics().clientConnections().inc();
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (closing) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof MongoProtocolError error) {
+            malformed(error.message());
+            return;
+        }
+        if (!(msg instanceof MongoFrame frame)) {
+            ReferenceCountUtil.release(msg);
+            throw new IllegalStateException(
+                    "unexpected message " + msg.getClass().getName());
+        }
+        routing.metrics().requests().mark();
+        switch (mode) {
+            case SPLICED -> backend.write(frame.bytes(), backend.voidPromise());
+            case ROUTING -> {
+                if (early.size() >= MAX_EARLY_MESSAGES) {
+                    frame.release();
+                    malformed("more than " + MAX_EARLY_MESSAGES + " messages before the first was answered");
+                } else {
+                    early.add(frame);
+                }
+            }
+            case FIRST -> first(frame);
+            case PER_MESSAGE -> message(frame);
+        }
+    }
+
+    private void first(MongoFrame frame) {
+        MongoRequest request = parse(frame);
+        if (request == null) {
+            return;
+        }
+        if (routing.perMessage()) {
+            mode = Mode.PER_MESSAGE;
+            submit(request, () -> routing.routeMessage(this, request), true);
+            return;
+        }
+        mode = Mode.ROUTING;
+        channel.config().setAutoRead(false); // until the connection has its mongos
+        submit(request, () -> routing.routeConnection(this, request), false);
+    }
+
+    private void message(MongoFrame frame) {
+        MongoRequest request = parse(frame);
+        if (request != null) {
+            submit(request, () -> routing.routeMessage(this, request), true);
+        }
+    }
+
+    private MongoRequest parse(MongoFrame frame) {
+        try {
+            return MongoRequest.parse(this, frame);
+        } catch (BsonScan.MalformedBsonException e) {
+            malformed(e.getMessage());
+            return null;
+        }
+    }
+
+    private void submit(MongoRequest request, Runnable task, boolean counted) {
+        if (counted && !request.moreToCome()) {
+            outstanding.incrementAndGet();
+        }
+        if (backlog.isEmpty() && routing.publish(task)) {
+            updateAutoRead();
+            return;
+        }
+        backlog.add(new Pending(request, task));
+        scheduleRetry();
+    }
+
+    private void scheduleRetry() {
+        updateAutoRead();
+        if (!retryScheduled) {
+            retryScheduled = true;
+            channel.eventLoop().schedule(this::retryBacklog, RETRY_MICROS, TimeUnit.MICROSECONDS);
+        }
+    }
+
+    private void retryBacklog() {
+        retryScheduled = false;
+        if (!channel.isActive()) {
+            return;
+        }
+        Pending next;
+        while ((next = backlog.peek()) != null) {
+            if (!routing.publish(next.task())) {
+                scheduleRetry();
+                return;
+            }
+            backlog.poll();
+        }
+        updateAutoRead();
+    }
+
+    private void updateAutoRead() {
+        if (!channel.eventLoop().inEventLoop()) {
+            channel.eventLoop().execute(this::updateAutoRead);
+            return;
+        }
+        boolean read;
+        if (mode == Mode.ROUTING || closing) {
+            read = false;
+        } else if (mode == Mode.SPLICED) {
+            read = backend.isWritable();
+        } else {
+            read = backlog.isEmpty()
+                    && outstanding.get() < routing.settings().limits().pauseReadingAt()
+                    && channel.isWritable();
+        }
+        if (channel.config().isAutoRead() != read) {
+            channel.config().setAutoRead(read);
+        }
+    }
+
+    // ---- per message: replies from backend event loops
+
+    @Override
+    public void reply(ByteBuf message) {
+        boolean final_ = !(message.readableBytes() >= 20
+                && message.getIntLE(message.readerIndex() + 12) == MongoFrame.OP_MSG
+                && (message.getIntLE(message.readerIndex() + 16) & 0x2) != 0);
+        channel.writeAndFlush(message, channel.voidPromise());
+        if (final_
+                && outstanding.decrementAndGet() < routing.settings().limits().pauseReadingAt()
+                && !channel.config().isAutoRead()) {
+            updateAutoRead();
+        }
+    }
+
+    @Override
+    public void fail(MongoRequest request, String message, int code, String codeName) {
+        reply(MongoReplies.error(
+                ByteBufAllocator.DEFAULT, request.opCode(), request.requestId(), message, code, codeName));
+    }
+
+    // ---- per connection: the splice
+
+    /** Routing stage: the connection goes to {@code node}; connect there on this connection's loop. */
+    void spliceTo(BackendNode node, MongoRequest first) {
+        try {
+            channel.eventLoop().execute(() -> connect(node, first));
+        } catch (RejectedExecutionException e) {
+            first.release();
+        }
+    }
+
+    /** Routing stage: the router answered the first message itself (or refused it, then the connection ends). */
+    void answered(MongoRequest first, ByteBuf reply, boolean thenClose) {
+        first.release();
+        try {
+            channel.eventLoop().execute(() -> {
+                if (thenClose) {
+                    closing = true;
+                    releaseEarly();
+                    channel.writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE);
+                    return;
+                }
+                channel.writeAndFlush(reply, channel.voidPromise());
+                mode = Mode.FIRST;
+                MongoFrame next;
+                while (mode == Mode.FIRST && (next = early.poll()) != null) {
+                    first(next);
+                }
+                while ((next = early.poll()) != null) {
+                    channelRead(null, next);
+                }
+                updateAutoRead();
+            });
+        } catch (RejectedExecutionException e) {
+            reply.release();
+        }
+    }
+
+    private void connect(BackendNode node, MongoRequest first) {
+        if (!channel.isActive()) {
+            first.release();
+            return;
+        }
+        ChannelFuture future = routing.bootstrap(channel.eventLoop())
+                .handler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast("relay", new BackendRelay());
+                    }
+                })
+                .connect(new InetSocketAddress(node.host(), node.port()));
+        future.addListener((ChannelFuture f) -> {
+            if (!f.isSuccess()) {
+                String reason = "HostUnreachable: mongos " + node.address() + " unavailable: "
+                        + (f.cause() == null ? "connect failed" : f.cause().getMessage());
+                routing.metrics().backendErrors().inc();
+                closing = true;
+                releaseEarly();
+                channel.writeAndFlush(MongoRouting.error(first, reason)).addListener(ChannelFutureListener.CLOSE);
+                first.release();
+                return;
+            }
+            backend = f.channel();
+            if (!channel.isActive()) {
+                first.release();
+                backend.close();
+                return;
+            }
+            splicedTo = node;
+            node.attach(backend);
+            routing.splicedCount().incrementAndGet();
+            backend.write(first.takeFrame(), backend.voidPromise());
+            MongoFrame frame;
+            while ((frame = early.poll()) != null) {
+                backend.write(frame.bytes(), backend.voidPromise());
+            }
+            backend.flush();
+            mode = Mode.SPLICED;
+            updateAutoRead();
+        });
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (mode == Mode.SPLICED) {
+            backend.flush();
+        }
+        updateAutoRead();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (mode == Mode.SPLICED && channel.isWritable()) {
+            backend.config().setAutoRead(true); // the client caught up with what the mongos sent
+        }
+        updateAutoRead();
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closing = true;
+        routing.metrics().clientConnections().dec();
+        releaseEarly();
+        Pending pending;
+        while ((pending = backlog.poll()) != null) {
+            pending.request().release();
+        }
+        if (backend != null) {
+            backend.close();
+        }
+        announceClosed();
+        ctx.fireChannelInactive();
+    }
+
+    private void announceClosed() {
+        if (!routing.publishClosed(id)) {
+            try {
+                channel.eventLoop().schedule(this::announceClosed, RETRY_MICROS, TimeUnit.MICROSECONDS);
+            } catch (RejectedExecutionException e) {
+                // shutting down
+            }
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof IOException) {
+            log.debug("client {}:{} connection failed: {}", remoteHost, remotePort, cause.getMessage());
+        } else {
+            log.warn("client {}:{} connection failed", remoteHost, remotePort, cause);
+        }
+        ctx.close();
+    }
+
+    private void malformed(String why) {
+        routing.metrics().protocolErrors().inc();
+        log.warn(
+                "client {}:{} sent a malformed MongoDB message ({}); closing its connection",
+                remoteHost,
+                remotePort,
+                why);
+        closing = true;
+        releaseEarly();
+        channel.close();
+    }
+
+    private void releaseEarly() {
+        MongoFrame frame;
+        while ((frame = early.poll()) != null) {
+            frame.release();
+        }
+    }
+
+    /** The mongos side of a splice: bytes to the client unchanged, with back-pressure both ways. */
+    private final class BackendRelay extends ChannelInboundHandlerAdapter {
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            channel.write(msg, channel.voidPromise());
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            channel.flush();
+            if (!channel.isWritable()) {
+                ctx.channel().config().setAutoRead(false);
+            }
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            updateAutoRead();
+            ctx.fireChannelWritabilityChanged();
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            routing.splicedCount().decrementAndGet();
+            if (splicedTo != null) {
+                splicedTo.detach(ctx.channel());
+            }
+            // the mongos went away (or was marked down): the client sees its connection close, as it would
+            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            log.debug("mongos connection of client {}:{} failed: {}", remoteHost, remotePort, cause.getMessage());
+            ctx.close();
+        }
+    }
+
+    private record Pending(MongoRequest request, Runnable task) {}
+
+    @Override
+    public String toString() {
+        return "mongo client " + remoteHost + ":" + remotePort + (identity == null ? "" : " (" + identity + ")");
+    }
+}
