@@ -88,6 +88,11 @@ public final class BackendConnection {
         this.dedicated = dedicated;
     }
 
+    /** The event loop that owns this connection. */
+    public EventLoop loop() {
+        return loop;
+    }
+
     /** Whether this is one client's own connection (no request timeout: blocking commands wait as asked). */
     public boolean dedicated() {
         return dedicated;

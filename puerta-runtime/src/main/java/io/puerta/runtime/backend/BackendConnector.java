@@ -32,6 +32,26 @@ public final class BackendConnector {
         this.metrics = metrics;
     }
 
+    /**
+     * The shared connections of a new backend: {@code connections-per-backend} of them on the loops in turn, or,
+     * with 0, one on each loop.
+     */
+    BackendConnection[] sharedConnections(String host, int port) {
+        if (options.connectionsPerBackend() > 0) {
+            BackendConnection[] connections = new BackendConnection[options.connectionsPerBackend()];
+            for (int i = 0; i < connections.length; i++) {
+                connections[i] = connection(host, port, false);
+            }
+            return connections;
+        }
+        java.util.List<BackendConnection> perLoop = new ArrayList<>();
+        for (io.netty.util.concurrent.EventExecutor loop : group) {
+            perLoop.add(new BackendConnection(
+                    host, port, (io.netty.channel.EventLoop) loop, this, options, metrics, false));
+        }
+        return perLoop.toArray(BackendConnection[]::new);
+    }
+
     BackendConnection connection(String host, int port, boolean dedicated) {
         return new BackendConnection(host, port, group.next(), this, options, metrics, dedicated);
     }

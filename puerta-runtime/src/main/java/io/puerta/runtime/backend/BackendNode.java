@@ -92,6 +92,22 @@ public final class BackendNode implements Backend {
         return connections[(int) Long.remainderUnsigned(clientId, connections.length)];
     }
 
+    /**
+     * As {@link #connectionFor(long)}, preferring the connection on the client's own event loop when there is one
+     * per loop ({@code backend.connections-per-backend = 0}): the reply then reaches the client without waking
+     * another thread. A client always gets the same connection either way, so its requests stay in order.
+     */
+    public BackendConnection connectionFor(long clientId, io.netty.channel.EventLoop clientLoop) {
+        if (clientLoop != null) {
+            for (BackendConnection connection : connections) {
+                if (connection.loop() == clientLoop) {
+                    return connection;
+                }
+            }
+        }
+        return connectionFor(clientId);
+    }
+
     void close() {
         for (BackendConnection connection : connections) {
             connection.close("proxy is shutting down");

@@ -54,11 +54,7 @@ public final class BackendRegistry implements AutoCloseable {
     }
 
     private BackendNode create(String name, String host, int port, int weight, BackendRole role) {
-        BackendConnection[] connections = new BackendConnection[options.connectionsPerBackend()];
-        for (int i = 0; i < connections.length; i++) {
-            connections[i] = connector.connection(host, port, false);
-        }
-        return new BackendNode(name, host, port, weight, role, connections);
+        return new BackendNode(name, host, port, weight, role, connector.sharedConnections(host, port));
     }
 
     /** A new connection to {@code node} for one client alone (see {@link io.puerta.spi.routing.ConnectionUse}). */

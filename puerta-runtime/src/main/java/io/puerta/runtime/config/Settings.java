@@ -57,7 +57,14 @@ public record Settings(
             int maxQueuedWhileConnecting) {}
 
     /** The request ring. */
-    public record Pipeline(int ringSize, WaitStrategyName waitStrategy, int maxBatch) {}
+    /**
+     * The request path between the I/O threads and routing.
+     *
+     * @param viaRing true (the default, {@code mode = "ring"}): requests go through the Disruptor ring to the routing
+     *     stage; false ({@code mode = "event-loop"}): each I/O thread routes its own requests, under a lock, and
+     *     flushes backend writes at the end of each read (the baseline the benchmarks compare the ring with)
+     */
+    public record Pipeline(int ringSize, WaitStrategyName waitStrategy, int maxBatch, boolean viaRing) {}
 
     /** Netty thread counts and transport. */
     public record Netty(int ioThreads, int backendThreads, boolean nativeTransport) {}

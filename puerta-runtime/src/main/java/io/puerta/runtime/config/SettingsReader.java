@@ -35,13 +35,13 @@ public final class SettingsReader {
                 positive("puerta.health-check.fall"),
                 positive("puerta.health-check.threads"));
         Settings.BackendOptions backend = new Settings.BackendOptions(
-                positive("puerta.backend.connections-per-backend"),
+                nonNegative("puerta.backend.connections-per-backend"),
                 positiveDuration("puerta.backend.connect-timeout"),
                 positiveDuration("puerta.backend.request-timeout"),
                 positiveDuration("puerta.backend.reconnect-backoff"),
                 positive("puerta.backend.max-queued-while-connecting"));
-        Settings.Pipeline pipeline =
-                new Settings.Pipeline(ringSize(), waitStrategy(), positive("puerta.pipeline.max-batch"));
+        Settings.Pipeline pipeline = new Settings.Pipeline(
+                ringSize(), waitStrategy(), positive("puerta.pipeline.max-batch"), pipelineMode());
         Settings.Netty netty = new Settings.Netty(
                 nonNegative("puerta.netty.io-threads"),
                 nonNegative("puerta.netty.backend-threads"),
@@ -81,6 +81,18 @@ public final class SettingsReader {
                 nonNegativeDuration("puerta.reload.check-interval"),
                 positiveDuration("puerta.shutdown-timeout"),
                 config);
+    }
+
+    private boolean pipelineMode() {
+        String mode = string("puerta.pipeline.mode");
+        return switch (mode) {
+            case "ring" -> true;
+            case "event-loop" -> false;
+            default -> {
+                problems.add("puerta.pipeline.mode: expected ring or event-loop but got '" + mode + "'");
+                yield true;
+            }
+        };
     }
 
     private Protocol readProtocol() {

@@ -48,13 +48,23 @@ final class MongoBackends implements AutoCloseable {
     /** The connection that carries {@code clientId}'s messages to {@code node}. */
     MongoMuxConnection connectionFor(BackendNode node, long clientId) {
         MongoMuxConnection[] pool = pools.computeIfAbsent(node, n -> {
-            MongoMuxConnection[] created = new MongoMuxConnection[options.connectionsPerBackend()];
+            // 0 (the default) means one per I/O thread
+            int count = options.connectionsPerBackend() > 0 ? options.connectionsPerBackend() : loopCount();
+            MongoMuxConnection[] created = new MongoMuxConnection[count];
             for (int i = 0; i < created.length; i++) {
                 created[i] = new MongoMuxConnection(n, loops.next(), this);
             }
             return created;
         });
         return pool[(int) Long.remainderUnsigned(clientId, pool.length)];
+    }
+
+    private int loopCount() {
+        int count = 0;
+        for (io.netty.util.concurrent.EventExecutor ignored : loops) {
+            count++;
+        }
+        return Math.max(1, count);
     }
 
     Bootstrap bootstrap(EventLoop loop) {

@@ -29,6 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class MongoRouting implements AutoCloseable {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(MongoRouting.class);
+
     private final RequestRing ring;
     private final RouterGuard router;
     private final IdentifierCall identifier;
@@ -110,6 +112,27 @@ public final class MongoRouting implements AutoCloseable {
 
     /** Routing stage: the first message of a connection decides where the whole connection goes. */
     void routeConnection(MongoClientHandler client, MongoRequest first) {
+        try {
+            decideConnection(client, first);
+        } catch (RuntimeException e) {
+            // a runtime bug, not a plugin's (the guard catches those): the client still gets its answer
+            log.error("routing failed for {}", first, e);
+            client.answered(first, error(first, "InternalError: routing failed: " + e), true);
+        }
+    }
+
+    /** Routing stage: one message of a client routed per message. */
+    void routeMessage(MongoClientHandler client, MongoRequest request) {
+        try {
+            decideMessage(client, request);
+        } catch (RuntimeException e) {
+            log.error("routing failed for {}", request, e);
+            request.release();
+            client.reply(error(request, "InternalError: routing failed: " + e));
+        }
+    }
+
+    private void decideConnection(MongoClientHandler client, MongoRequest first) {
         String identity = identifier.identify(client, first).orElse("ip:" + client.remoteHost());
         first.identity(identity);
         client.identity(identity);
@@ -125,8 +148,7 @@ public final class MongoRouting implements AutoCloseable {
         }
     }
 
-    /** Routing stage: one message of a client routed per message. */
-    void routeMessage(MongoClientHandler client, MongoRequest request) {
+    private void decideMessage(MongoClientHandler client, MongoRequest request) {
         String identity = identifier.identify(client, request).orElse(null);
         request.identity(identity);
         RouteDecision decision = router.route(request);

@@ -51,6 +51,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
     private final String remoteHost;
     private final int remotePort;
     private final ClientSession session;
+    private final boolean inline;
 
     // event loop only
     private final ArrayDeque<PendingReply> pending = new ArrayDeque<>();
@@ -76,7 +77,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
             this.remoteHost = String.valueOf(channel.remoteAddress());
             this.remotePort = 0;
         }
-        this.session = new ClientSession(id, metrics.dedicatedConnections(), limits.maxDedicatedConnections());
+        this.session = new ClientSession(
+                id, channel.eventLoop(), metrics.dedicatedConnections(), limits.maxDedicatedConnections());
+        this.inline = ring.inline();
     }
 
     @Override
@@ -131,6 +134,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (inline) {
+            ring.flushInline();
+        }
         updateAutoRead();
     }
 
@@ -153,6 +159,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
             pending.remove(unpublished.reply());
         }
         releaseCompleted();
+        if (inline) {
+            ring.flushInline(); // requests decoded from the last bytes of a closing connection had no read end
+        }
         session.close();
         announceClosed();
         ctx.fireChannelInactive();
@@ -203,6 +212,10 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
         PendingReply reply = new PendingReply(this, false);
         pending.add(reply);
         outstanding = pending.size();
+        if (inline) {
+            ring.routeInline(request, reply);
+            return;
+        }
         if (backlog.isEmpty() && ring.tryPublish(request, reply)) {
             return;
         }

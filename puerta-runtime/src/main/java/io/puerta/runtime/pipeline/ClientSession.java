@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ClientSession {
 
     private final long clientId;
+    private final io.netty.channel.EventLoop loop;
     private final AtomicInteger dedicatedTotal;
     private final int maxDedicated;
     private final Map<BackendNode, BackendConnection> dedicated = new ConcurrentHashMap<>(2);
@@ -28,14 +29,21 @@ public final class ClientSession {
      * @param dedicatedTotal connections held by all clients, shared by every session
      * @param maxDedicated how many all clients together may hold
      */
-    public ClientSession(long clientId, AtomicInteger dedicatedTotal, int maxDedicated) {
+    public ClientSession(
+            long clientId, io.netty.channel.EventLoop loop, AtomicInteger dedicatedTotal, int maxDedicated) {
         this.clientId = clientId;
+        this.loop = loop;
         this.dedicatedTotal = dedicatedTotal;
         this.maxDedicated = maxDedicated;
     }
 
     public long clientId() {
         return clientId;
+    }
+
+    /** The client's event loop: its requests prefer the backend connection on that loop (no thread hop back). */
+    io.netty.channel.EventLoop loop() {
+        return loop;
     }
 
     /**

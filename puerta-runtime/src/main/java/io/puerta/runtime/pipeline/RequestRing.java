@@ -38,6 +38,8 @@ public final class RequestRing implements AutoCloseable {
 
     private final Disruptor<RequestEvent> disruptor;
     private final RouterGuard router;
+    private final RoutingStage stage;
+    private final boolean inline;
     private final RingBuffer<RequestEvent> ring;
 
     public RequestRing(Settings.Pipeline settings, RouterGuard router, BackendRegistry backends) {
@@ -53,9 +55,26 @@ public final class RequestRing implements AutoCloseable {
                 threads,
                 ProducerType.MULTI,
                 waitStrategy(settings.waitStrategy()));
-        disruptor.handleEventsWith(new RoutingStage(router, backends, settings.maxBatch(), this::redirected));
+        this.inline = !settings.viaRing();
+        this.stage = new RoutingStage(router, backends, settings.maxBatch(), this::redirected, inline);
+        disruptor.handleEventsWith(stage);
         disruptor.setDefaultExceptionHandler(new KeepRouting());
         ring = disruptor.start();
+    }
+
+    /** Whether I/O threads route their own requests ({@code pipeline.mode = event-loop}) instead of publishing them. */
+    public boolean inline() {
+        return inline;
+    }
+
+    /** {@code event-loop} mode: routes a request on the calling I/O thread, under the routing stage's lock. */
+    public void routeInline(RespRequest request, ReplySlot reply) {
+        stage.routeInline(request, reply);
+    }
+
+    /** {@code event-loop} mode: writes what this thread's requests staged, at the end of a read. */
+    public void flushInline() {
+        stage.flushInline();
     }
 
     /** Publishes without waiting; false when the ring is full. */

@@ -35,13 +35,16 @@ final class RoutingStage implements EventHandler<RequestEvent> {
     private final java.util.function.Consumer<io.puerta.spi.routing.Redirect> redirected;
     private final int maxBatch;
     private final List<BackendConnection> dirty = new ArrayList<>();
+    private final boolean locked;
     private int sinceFlush;
 
     RoutingStage(
             RouterGuard router,
             BackendRegistry backends,
             int maxBatch,
-            java.util.function.Consumer<io.puerta.spi.routing.Redirect> redirected) {
+            java.util.function.Consumer<io.puerta.spi.routing.Redirect> redirected,
+            boolean locked) {
+        this.locked = locked;
         this.router = router;
         this.backends = backends;
         this.maxRedirects = router.maxRedirects();
@@ -51,6 +54,36 @@ final class RoutingStage implements EventHandler<RequestEvent> {
 
     @Override
     public void onEvent(RequestEvent event, long sequence, boolean endOfBatch) {
+        if (locked) {
+            // event-loop mode: I/O threads route too, so the ring's own events (control tasks) take the lock
+            synchronized (this) {
+                handle(event, endOfBatch);
+            }
+        } else {
+            handle(event, endOfBatch);
+        }
+    }
+
+    /** {@code event-loop} mode: one request, routed on the calling I/O thread. */
+    synchronized void routeInline(RespRequest request, ReplySlot reply) {
+        try {
+            route(request, reply);
+        } catch (RuntimeException e) {
+            log.error("routing failed for {}", request, e);
+            reply.fail("internal error while routing: " + e);
+        } finally {
+            request.release();
+        }
+        if (++sinceFlush >= maxBatch) {
+            flush();
+        }
+    }
+
+    synchronized void flushInline() {
+        flush();
+    }
+
+    private void handle(RequestEvent event, boolean endOfBatch) {
         if (event.control != null) {
             try {
                 event.control.run();
@@ -93,7 +126,7 @@ final class RoutingStage implements EventHandler<RequestEvent> {
             if (forward.connection() == ConnectionUse.SHARED && forward.prelude() == null && maxRedirects == 0) {
                 // the common case, without allocating
                 reply.stage(request.takeFrame());
-                stage(backends.resolve(forward.backend()).connectionFor(client), reply);
+                stage(backends.resolve(forward.backend()).connectionFor(client, loopOf(session)), reply);
                 return;
             }
             Connections connections = connections(forward.connection(), session, client);
@@ -138,10 +171,15 @@ final class RoutingStage implements EventHandler<RequestEvent> {
         }
     }
 
+    private static io.netty.channel.EventLoop loopOf(ClientSession session) {
+        return session == null ? null : session.loop();
+    }
+
     /** Where a client's requests go for one kind of connection use. */
     private Connections connections(ConnectionUse use, ClientSession session, long client) {
         if (use == ConnectionUse.SHARED) {
-            return new Connections(node -> node.connectionFor(client), null);
+            io.netty.channel.EventLoop loop = loopOf(session);
+            return new Connections(node -> node.connectionFor(client, loop), null);
         }
         if (session == null) {
             return new Connections(node -> null, "this client cannot hold a backend connection of its own");

@@ -39,9 +39,9 @@ class ConfigurationTest {
                 settings.backends());
         assertEquals(
                 new Settings.BackendOptions(
-                        1, Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofMillis(200), 65536),
+                        0, Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofMillis(200), 65536),
                 settings.backend());
-        assertEquals(new Settings.Pipeline(16384, WaitStrategyName.TIMEOUT_BLOCKING, 256), settings.pipeline());
+        assertEquals(new Settings.Pipeline(16384, WaitStrategyName.TIMEOUT_BLOCKING, 256, true), settings.pipeline());
         assertEquals(new Settings.Netty(0, 0, true), settings.netty());
         assertEquals(
                 new Settings.Limits(1048576, 64 << 20, 64 << 10, 128 << 20, 48 << 20, 1024, 65536, 32 << 20, 1000),
@@ -87,7 +87,7 @@ class ConfigurationTest {
         assertEquals(
                 new Settings.BackendOptions(4, Duration.ofSeconds(2), Duration.ofSeconds(9), Duration.ofSeconds(1), 10),
                 settings.backend());
-        assertEquals(new Settings.Pipeline(1024, WaitStrategyName.BUSY_SPIN, 32), settings.pipeline());
+        assertEquals(new Settings.Pipeline(1024, WaitStrategyName.BUSY_SPIN, 32, true), settings.pipeline());
         assertEquals(new Settings.Netty(2, 1, false), settings.netty());
         assertEquals(new Settings.Limits(10, 1024, 2048, 3072, 4096, 5, 6, 7168, 1000), settings.limits());
         assertEquals(Path.of("/srv/plugins"), settings.pluginsDir());

@@ -1,0 +1,352 @@
+package io.puerta.bench.harness;
+
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.puerta.runtime.testing.FreePorts;
+import io.puerta.runtime.testing.RedisServerProcess;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The end-to-end benchmark: real backends on loopback (3 standalone redis-servers, a 3-master Redis Cluster, 3
+ * MongoDB wire servers), twemproxy over the standalone servers, and Puerta in each mode as a user runs it
+ * (bin/puerta, its own JVM); redis-benchmark against each, interleaved over several rounds; medians of throughput
+ * and p99, ratios, the proxies' CPU time per request and peak RSS; a MongoDB driver workload direct and through
+ * Puerta; the heap 10,000 idle connections cost. Prints one markdown report.
+ *
+ * <p>Usage: {@code Harness <puerta-home> [--rounds N] [--quick]}
+ */
+public final class Harness {
+
+    private static final String TESTS = "get,set,incr,lpush,mset";
+    private static final String[] TEST_NAMES = {"GET", "SET", "INCR", "LPUSH", "MSET (10 keys)"};
+    private static final int[] PIPELINES = {1, 16};
+    /** The proxies' JVM: a fixed heap, and the parallel collector (least CPU of the JDK's collectors). */
+    private static final String PUERTA_JAVA_OPTS = "-Xms512m -Xmx512m -XX:+UseParallelGC";
+
+    /** What redis-benchmark talks to; {@code pid} is -1 for the servers themselves. */
+    private record Target(String name, String group, int port, long pid, boolean cluster) {}
+
+    private Harness() {}
+
+    public static void main(String[] args) throws Exception {
+        Path home = Path.of(args[0]).toAbsolutePath();
+        int rounds = 3;
+        boolean quick = false;
+        for (int i = 1; i < args.length; i++) {
+            switch (args[i]) {
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--quick" -> quick = true;
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        int requestsP1 = quick ? 20_000 : 100_000;
+        int requestsP16 = quick ? 100_000 : 500_000;
+        Path work = Files.createTempDirectory("puerta-bench");
+        List<RedisServerProcess> redis = new ArrayList<>();
+        List<MongoServer> mongos = new ArrayList<>();
+        StringBuilder report = new StringBuilder();
+        try (Processes processes = new Processes(work)) {
+            log("backends: 3 standalone redis-servers, a 3-master cluster, 3 MongoDB wire servers");
+            for (int i = 0; i < 3; i++) {
+                redis.add(RedisServerProcess.start());
+            }
+            List<RedisServerProcess> cluster = RedisClusterSetup.start(3);
+            redis.addAll(cluster);
+            List<Integer> mongoPorts = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                MongoServer server = new MongoServer(new MemoryBackend());
+                InetSocketAddress address = server.bind();
+                mongos.add(server);
+                mongoPorts.add(address.getPort());
+            }
+
+            List<Target> targets = new ArrayList<>();
+            targets.add(new Target(
+                    "redis-server, direct (one of the 3)",
+                    "standalone",
+                    redis.get(0).port(),
+                    -1,
+                    false));
+            int twemproxy = FreePorts.next();
+            Process nutcracker = processes.start(
+                    "nutcracker",
+                    List.of(
+                            "nutcracker",
+                            "-c",
+                            processes
+                                    .file("nutcracker.yml", nutcrackerYml(twemproxy, redis))
+                                    .toString()),
+                    Map.of(),
+                    twemproxy);
+            targets.add(new Target("twemproxy (nutcracker)", "standalone", twemproxy, nutcracker.pid(), false));
+            String ring = "router = pikiwidb-ring\npikiwidb { distribution = ketama, hash = murmur }\n"
+                    + backends(redis.subList(0, 3).stream()
+                            .map(RedisServerProcess::port)
+                            .toList());
+            targets.add(puerta(processes, home, "puerta-ring", "Puerta pikiwidb (ring)", "standalone", ring, false));
+            targets.add(puerta(
+                    processes,
+                    home,
+                    "puerta-one-thread",
+                    "Puerta pikiwidb (ring, 1 I/O thread)",
+                    "standalone",
+                    ring + "\nnetty.io-threads = 1",
+                    false));
+            targets.add(puerta(
+                    processes,
+                    home,
+                    "puerta-event-loop",
+                    "Puerta pikiwidb (event-loop, no ring)",
+                    "standalone",
+                    ring + "\npipeline.mode = event-loop",
+                    false));
+            targets.add(new Target(
+                    "redis-benchmark --cluster, direct",
+                    "cluster",
+                    cluster.get(0).port(),
+                    -1,
+                    true));
+            targets.add(puerta(
+                    processes,
+                    home,
+                    "puerta-cluster",
+                    "Puerta redis-cluster",
+                    "cluster",
+                    "router = redis-cluster\n"
+                            + backends(cluster.stream()
+                                    .map(RedisServerProcess::port)
+                                    .toList()),
+                    false));
+            Target mongoProxy = puerta(
+                    processes,
+                    home,
+                    "puerta-mongo",
+                    "Puerta mongo-affinity (socket-addr)",
+                    "mongo",
+                    "protocol = mongo\nrouter = mongo-affinity\nclient-identifier = socket-addr\n"
+                            + backends(mongoPorts),
+                    false);
+
+            log("warm-up (not measured): one short run against each target");
+            for (Target target : targets) {
+                RedisBenchmarkRun.run(target.port(), target.cluster(), 16, 50_000, TESTS);
+            }
+
+            Map<String, List<RedisBenchmarkRun.Result>> results = new LinkedHashMap<>();
+            Map<String, List<Double>> cpuPerRequest = new LinkedHashMap<>();
+            for (int round = 1; round <= rounds; round++) {
+                for (int pipeline : PIPELINES) {
+                    for (Target target : targets) {
+                        int requests = pipeline == 1 ? requestsP1 : requestsP16;
+                        log(String.format(
+                                "round %d/%d, pipeline %d: %s (%,d requests per test)",
+                                round, rounds, pipeline, target.name(), requests));
+                        double cpuBefore = target.pid() > 0 ? ProcStats.cpuSeconds(target.pid()) : 0;
+                        Map<String, RedisBenchmarkRun.Result> run =
+                                RedisBenchmarkRun.run(target.port(), target.cluster(), pipeline, requests, TESTS);
+                        if (target.pid() > 0) {
+                            double cpu = ProcStats.cpuSeconds(target.pid()) - cpuBefore;
+                            cpuPerRequest
+                                    .computeIfAbsent(key(target, pipeline, "cpu"), k -> new ArrayList<>())
+                                    .add(cpu * 1e6 / ((double) requests * TEST_NAMES.length));
+                        }
+                        run.forEach((test, result) -> results.computeIfAbsent(
+                                        key(target, pipeline, test), k -> new ArrayList<>())
+                                .add(result));
+                    }
+                }
+            }
+
+            log("MongoDB driver workload: 8 threads of insert + find by _id, direct and through Puerta, interleaved");
+            List<Double> mongoDirect = new ArrayList<>();
+            List<Double> mongoProxied = new ArrayList<>();
+            long mongoMillis = quick ? 2_000 : 5_000;
+            MongoWorkload.run(mongoProxy.port(), 8, 1_000); // warm-up
+            for (int round = 0; round < rounds; round++) {
+                mongoDirect.add(MongoWorkload.run(mongoPorts.get(0), 8, mongoMillis));
+                mongoProxied.add(MongoWorkload.run(mongoProxy.port(), 8, mongoMillis));
+            }
+
+            Target ringTarget = targets.get(2);
+            log("idle connections: 10,000 held open against " + ringTarget.name());
+            IdleConnections.Cost idle = IdleConnections.measure(ringTarget.pid(), ringTarget.port(), 10_000);
+
+            report(report, targets, results, cpuPerRequest, rounds, requestsP1, requestsP16);
+            report.append(String.format(
+                    Locale.ROOT,
+                    "%n## MongoDB (8 driver threads, insert + find by _id, %d s per run)%n%n"
+                            + "| target | ops/s (median of %d) |%n|---|---|%n| direct | %,.0f |%n"
+                            + "| %s | %,.0f (%.2f× direct) |%n",
+                    mongoMillis / 1000,
+                    rounds,
+                    median(mongoDirect),
+                    mongoProxy.name(),
+                    median(mongoProxied),
+                    median(mongoProxied) / median(mongoDirect)));
+            report.append(String.format(
+                    Locale.ROOT,
+                    "%n## 10,000 idle client connections (%s)%n%n"
+                            + "Java heap in use after a full GC: %.0f bytes per connection; RSS: %.0f bytes per"
+                            + " connection.%n",
+                    ringTarget.name(),
+                    idle.heapBytesPerConnection(),
+                    idle.rssBytesPerConnection()));
+            report.append("\n## Peak RSS of the proxies\n\n| proxy | peak RSS (MB) |\n|---|---|\n");
+            for (Target target : targets) {
+                if (target.pid() > 0) {
+                    report.append(String.format(
+                            Locale.ROOT, "| %s | %.0f |%n", target.name(), ProcStats.peakRssMb(target.pid())));
+                }
+            }
+            report.append(String.format(
+                    Locale.ROOT, "| %s | %.0f |%n", mongoProxy.name(), ProcStats.peakRssMb(mongoProxy.pid())));
+        } finally {
+            mongos.forEach(MongoServer::shutdownNow);
+            redis.forEach(RedisServerProcess::close);
+        }
+        String text = report.toString();
+        System.out.println();
+        System.out.println(text);
+        Path saved = Path.of("bench", "last-run.md");
+        if (Files.isDirectory(saved.getParent())) {
+            Files.writeString(saved, text);
+            log("report saved to " + saved);
+        }
+    }
+
+    private static Target puerta(
+            Processes processes, Path home, String name, String title, String group, String config, boolean cluster)
+            throws Exception {
+        int port = FreePorts.next();
+        Path file = processes.file(name + ".conf", "puerta {\n listen.port = " + port + "\n" + config + "\n}\n");
+        Process process = processes.start(
+                name,
+                List.of(home.resolve("bin/puerta").toString(), "--config", file.toString()),
+                Map.of("JAVA_OPTS", PUERTA_JAVA_OPTS),
+                port);
+        return new Target(title, group, port, process.pid(), cluster);
+    }
+
+    private static String backends(List<Integer> ports) {
+        StringBuilder text = new StringBuilder("backends = [");
+        for (int port : ports) {
+            text.append("{ address = \"127.0.0.1:").append(port).append("\" },");
+        }
+        return text.append("]").toString();
+    }
+
+    private static String nutcrackerYml(int port, List<RedisServerProcess> redis) {
+        StringBuilder yml = new StringBuilder();
+        yml.append("bench:\n  listen: 127.0.0.1:").append(port).append('\n');
+        yml.append("  hash: murmur\n  distribution: ketama\n  redis: true\n  server_connections: 1\n");
+        yml.append("  servers:\n");
+        for (int i = 0; i < 3; i++) {
+            yml.append("   - 127.0.0.1:").append(redis.get(i).port()).append(":1\n");
+        }
+        return yml.toString();
+    }
+
+    private static String key(Target target, int pipeline, String test) {
+        return target.name() + "|" + pipeline + "|" + test;
+    }
+
+    private static void report(
+            StringBuilder out,
+            List<Target> targets,
+            Map<String, List<RedisBenchmarkRun.Result>> results,
+            Map<String, List<Double>> cpu,
+            int rounds,
+            int requestsP1,
+            int requestsP16) {
+        out.append("# Puerta benchmark\n\n");
+        out.append(String.format(
+                Locale.ROOT,
+                "redis-benchmark, 50 clients, keys from 100,000, %,d requests per test at pipeline 1 and %,d at"
+                        + " pipeline 16; medians of %d interleaved rounds. Cells: requests/s, p99 latency in ms,"
+                        + " and the ratio to twemproxy (standalone) or to the direct cluster client (cluster)."
+                        + " CPU: the proxy process's user+system time per request (µs).%n",
+                requestsP1,
+                requestsP16,
+                rounds));
+        for (int pipeline : PIPELINES) {
+            out.append(String.format(Locale.ROOT, "%n## Pipeline %d%n%n| target |", pipeline));
+            for (String test : TEST_NAMES) {
+                out.append(' ').append(test).append(" |");
+            }
+            out.append(" CPU µs/req |\n|---|");
+            out.append("---|".repeat(TEST_NAMES.length + 1)).append('\n');
+            for (Target target : targets) {
+                out.append("| ").append(target.name()).append(" |");
+                Target reference = reference(targets, target);
+                for (String test : TEST_NAMES) {
+                    List<RedisBenchmarkRun.Result> runs = results.get(key(target, pipeline, test));
+                    if (runs == null) {
+                        out.append(" – |");
+                        continue;
+                    }
+                    double rps = median(
+                            runs.stream().map(RedisBenchmarkRun.Result::rps).toList());
+                    double p99 = median(
+                            runs.stream().map(RedisBenchmarkRun.Result::p99Ms).toList());
+                    out.append(String.format(Locale.ROOT, " %,.0f / %.2f ms", rps, p99));
+                    List<RedisBenchmarkRun.Result> baseline =
+                            reference == null ? null : results.get(key(reference, pipeline, test));
+                    if (baseline != null && reference != target) {
+                        double ratio = rps
+                                / median(baseline.stream()
+                                        .map(RedisBenchmarkRun.Result::rps)
+                                        .toList());
+                        out.append(String.format(Locale.ROOT, " (%.2f×)", ratio));
+                    }
+                    out.append(" |");
+                }
+                List<Double> cpuRuns = cpu.get(key(target, pipeline, "cpu"));
+                out.append(cpuRuns == null ? " – |" : String.format(Locale.ROOT, " %.2f |", median(cpuRuns)));
+                out.append('\n');
+            }
+        }
+    }
+
+    /** What a target is compared with: twemproxy for the standalone proxies, the direct client for the cluster. */
+    private static Target reference(List<Target> targets, Target target) {
+        for (Target candidate : targets) {
+            if (!candidate.group().equals(target.group())) {
+                continue;
+            }
+            if (target.group().equals("standalone") && candidate.name().startsWith("twemproxy")) {
+                return candidate;
+            }
+            if (target.group().equals("cluster") && candidate.pid() < 0) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        sorted.sort(Double::compare);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    static void log(String message) {
+        System.err.println("[bench " + java.time.LocalTime.now().withNano(0) + "] " + message);
+    }
+
+    static void sleep(long millis) {
+        try {
+            TimeUnit.MILLISECONDS.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

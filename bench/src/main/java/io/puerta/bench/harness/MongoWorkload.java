@@ -1,0 +1,51 @@
+package io.puerta.bench.harness;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Filters;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.bson.Document;
+
+/** N threads of the MongoDB Java driver, each inserting a document and finding it by _id, for a fixed time. */
+final class MongoWorkload {
+
+    private MongoWorkload() {}
+
+    /** Operations (an insert or a find) per second against {@code port}. */
+    static double run(int port, int threads, long millis) throws Exception {
+        try (MongoClient client = MongoClients.create("mongodb://127.0.0.1:" + port + "/?maxPoolSize=" + threads)) {
+            MongoCollection<Document> items = client.getDatabase("bench").getCollection("items");
+            items.insertOne(new Document("warm", true));
+            AtomicLong operations = new AtomicLong();
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+            List<Future<?>> work = new ArrayList<>();
+            AtomicLong ids = new AtomicLong(System.nanoTime());
+            for (int t = 0; t < threads; t++) {
+                work.add(pool.submit(() -> {
+                    while (System.nanoTime() < end) {
+                        long id = ids.incrementAndGet();
+                        items.insertOne(new Document("_id", id).append("payload", "x".repeat(64)));
+                        if (items.find(Filters.eq("_id", id)).first() == null) {
+                            throw new IllegalStateException("document " + id + " not found");
+                        }
+                        operations.addAndGet(2);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> future : work) {
+                future.get();
+            }
+            pool.shutdown();
+            return operations.get() * 1000.0 / millis;
+        }
+    }
+}

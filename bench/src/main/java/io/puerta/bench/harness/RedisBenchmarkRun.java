@@ -1,0 +1,75 @@
+package io.puerta.bench.harness;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** One run of {@code redis-benchmark} against one address, its CSV read back. */
+final class RedisBenchmarkRun {
+
+    /** One test's result: requests per second and the 99th percentile latency in ms. */
+    record Result(double rps, double p99Ms) {}
+
+    private RedisBenchmarkRun() {}
+
+    /**
+     * Runs the tests (e.g. {@code get,set,incr,lpush,mset}) with 50 clients and returns each test's result, keyed
+     * by redis-benchmark's test name ("GET", "MSET (10 keys)", ...).
+     */
+    static Map<String, Result> run(int port, boolean cluster, int pipeline, int requests, String tests)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(
+                "timeout", // a target that stops answering must not stall the run
+                "300",
+                "redis-benchmark",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                Integer.toString(port),
+                "-c",
+                "50",
+                "-n",
+                Integer.toString(requests),
+                "-P",
+                Integer.toString(pipeline),
+                "-r",
+                "100000",
+                "-t",
+                tests,
+                "--csv"));
+        if (cluster) {
+            command.add("--cluster");
+        }
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        Map<String, Result> results = new LinkedHashMap<>();
+        List<String> output = new ArrayList<>();
+        try (BufferedReader reader =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                output.add(line);
+                // "test","rps","avg_latency_ms","min_latency_ms","p50_latency_ms","p95_latency_ms","p99_latency_ms",...
+                String[] fields = line.replace("\"", "").split(",");
+                if (fields.length >= 7 && !fields[0].equals("test")) {
+                    try {
+                        results.put(
+                                fields[0], new Result(Double.parseDouble(fields[1]), Double.parseDouble(fields[6])));
+                    } catch (NumberFormatException notAResult) {
+                        // a progress or error line
+                    }
+                }
+            }
+        }
+        if (!process.waitFor(10, TimeUnit.MINUTES) || process.exitValue() != 0 || results.isEmpty()) {
+            process.destroyForcibly();
+            throw new IOException("redis-benchmark against port " + port + " failed:\n" + String.join("\n", output));
+        }
+        return results;
+    }
+}
