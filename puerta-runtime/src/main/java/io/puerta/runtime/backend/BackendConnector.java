@@ -80,7 +80,8 @@ public final class BackendConnector {
         return frames;
     }
 
-    Bootstrap bootstrap(io.netty.channel.EventLoop loop) {
+    /** A client bootstrap with the backend options (connect timeout, TCP_NODELAY) on {@code loop}. */
+    public Bootstrap bootstrap(io.netty.channel.EventLoop loop) {
         return new Bootstrap()
                 .group(loop)
                 .channel(channelClass)

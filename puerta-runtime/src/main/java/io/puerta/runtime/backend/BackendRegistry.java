@@ -62,6 +62,11 @@ public final class BackendRegistry implements AutoCloseable {
         return connector.connection(node.host(), node.port(), true);
     }
 
+    /** A bootstrap for connections that are not the registry's own (spliced and multiplexed MongoDB ones). */
+    public io.netty.bootstrap.Bootstrap bootstrap(io.netty.channel.EventLoop loop) {
+        return connector.bootstrap(loop);
+    }
+
     /** Adds a command each new backend connection sends before any request. */
     public void greetWith(List<String> command) {
         connector.greetWith(command);

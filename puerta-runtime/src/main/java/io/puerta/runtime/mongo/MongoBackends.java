@@ -1,13 +1,11 @@
 package io.puerta.runtime.mongo;
 
 import io.netty.bootstrap.Bootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.puerta.runtime.backend.BackendNode;
+import io.puerta.runtime.backend.BackendRegistry;
 import io.puerta.runtime.config.Settings;
-import io.puerta.runtime.net.Transport;
 import io.puerta.runtime.pipeline.RouterGuard;
 import io.puerta.runtime.pipeline.RuntimeMetrics;
 import java.util.Map;
@@ -20,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class MongoBackends implements AutoCloseable {
 
     private final EventLoopGroup loops;
-    private final Class<? extends Channel> channelClass;
+    private final BackendRegistry registry;
     private final Settings.BackendOptions options;
     private final MongoCredentials credentials;
     private final RouterGuard router;
@@ -30,14 +28,14 @@ final class MongoBackends implements AutoCloseable {
 
     MongoBackends(
             EventLoopGroup loops,
-            Transport transport,
+            BackendRegistry registry,
             Settings.BackendOptions options,
             MongoCredentials credentials,
             RouterGuard router,
             RuntimeMetrics metrics,
             int maxMessageBytes) {
         this.loops = loops;
-        this.channelClass = transport.clientChannel();
+        this.registry = registry;
         this.options = options;
         this.credentials = credentials;
         this.router = router;
@@ -68,13 +66,7 @@ final class MongoBackends implements AutoCloseable {
     }
 
     Bootstrap bootstrap(EventLoop loop) {
-        return new Bootstrap()
-                .group(loop)
-                .channel(channelClass)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.SO_KEEPALIVE, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
-                        options.connectTimeout().toMillis());
+        return registry.bootstrap(loop);
     }
 
     Settings.BackendOptions options() {

@@ -11,6 +11,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.util.ReferenceCountUtil;
 import io.puerta.runtime.backend.BackendNode;
+import io.puerta.runtime.net.RemoteAddress;
 import io.puerta.runtime.protocol.mongo.BsonScan;
 import io.puerta.runtime.protocol.mongo.MongoFrame;
 import io.puerta.runtime.protocol.mongo.MongoProtocolError;
@@ -67,15 +68,9 @@ public final class MongoClientHandler extends ChannelInboundHandlerAdapter imple
     public MongoClientHandler(Channel channel, MongoRouting routing) {
         this.channel = channel;
         this.routing = routing;
-        if (channel.remoteAddress() instanceof InetSocketAddress remote) {
-            this.remoteHost = remote.getAddress() == null
-                    ? remote.getHostString()
-                    : remote.getAddress().getHostAddress();
-            this.remotePort = remote.getPort();
-        } else {
-            this.remoteHost = String.valueOf(channel.remoteAddress());
-            this.remotePort = 0;
-        }
+        RemoteAddress remote = RemoteAddress.of(channel);
+        this.remoteHost = remote.host();
+        this.remotePort = remote.port();
     }
 
     @Override

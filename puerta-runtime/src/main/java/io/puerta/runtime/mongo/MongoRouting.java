@@ -7,7 +7,6 @@ import io.netty.channel.EventLoopGroup;
 import io.puerta.runtime.backend.BackendNode;
 import io.puerta.runtime.backend.BackendRegistry;
 import io.puerta.runtime.config.Settings;
-import io.puerta.runtime.net.Transport;
 import io.puerta.runtime.pipeline.RequestRing;
 import io.puerta.runtime.pipeline.RouterGuard;
 import io.puerta.runtime.pipeline.RuntimeMetrics;
@@ -38,7 +37,6 @@ public final class MongoRouting implements AutoCloseable {
     private final MongoBackends mux;
     private final RuntimeMetrics metrics;
     private final Settings settings;
-    private final Transport transport;
     private final AtomicInteger spliced = new AtomicInteger();
 
     public MongoRouting(
@@ -47,7 +45,6 @@ public final class MongoRouting implements AutoCloseable {
             IdentifierCall identifier,
             BackendRegistry backends,
             EventLoopGroup backendLoops,
-            Transport transport,
             Settings settings,
             RuntimeMetrics metrics) {
         this.ring = ring;
@@ -56,14 +53,13 @@ public final class MongoRouting implements AutoCloseable {
         this.backends = backends;
         this.metrics = metrics;
         this.settings = settings;
-        this.transport = transport;
         Settings.Mongo mongo = settings.mongo();
         MongoCredentials credentials = mongo.username().isEmpty()
                 ? null
                 : new MongoCredentials(mongo.username(), mongo.password(), mongo.authSource());
         this.mux = new MongoBackends(
                 backendLoops,
-                transport,
+                backends,
                 settings.backend(),
                 credentials,
                 router,
@@ -83,13 +79,7 @@ public final class MongoRouting implements AutoCloseable {
 
     /** A bootstrap for a spliced connection, on the client's own event loop: the bytes never change threads. */
     io.netty.bootstrap.Bootstrap bootstrap(io.netty.channel.EventLoop loop) {
-        return new io.netty.bootstrap.Bootstrap()
-                .group(loop)
-                .channel(transport.clientChannel())
-                .option(io.netty.channel.ChannelOption.TCP_NODELAY, true)
-                .option(io.netty.channel.ChannelOption.SO_KEEPALIVE, true)
-                .option(io.netty.channel.ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
-                        settings.backend().connectTimeout().toMillis());
+        return backends.bootstrap(loop);
     }
 
     RuntimeMetrics metrics() {

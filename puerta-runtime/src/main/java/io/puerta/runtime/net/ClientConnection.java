@@ -18,7 +18,6 @@ import io.puerta.runtime.protocol.resp.RespRequest;
 import io.puerta.runtime.protocol.resp.RespWriter;
 import io.puerta.spi.request.ClientInfo;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.concurrent.RejectedExecutionException;
@@ -68,15 +67,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
         this.ring = ring;
         this.limits = limits;
         this.metrics = metrics;
-        if (channel.remoteAddress() instanceof InetSocketAddress remote) {
-            this.remoteHost = remote.getAddress() == null
-                    ? remote.getHostString()
-                    : remote.getAddress().getHostAddress();
-            this.remotePort = remote.getPort();
-        } else {
-            this.remoteHost = String.valueOf(channel.remoteAddress());
-            this.remotePort = 0;
-        }
+        RemoteAddress remote = RemoteAddress.of(channel);
+        this.remoteHost = remote.host();
+        this.remotePort = remote.port();
         this.session = new ClientSession(
                 id, channel.eventLoop(), metrics.dedicatedConnections(), limits.maxDedicatedConnections());
         this.inline = ring.inline();

@@ -187,7 +187,7 @@ final class RoutingStage implements EventHandler<RequestEvent> {
         return new Connections(
                 node -> session.dedicated(node, backends),
                 "too many clients hold backend connections of their own (puerta.limits.max-dedicated-connections);"
-                        + " blocking commands, transactions and subscriptions wait for some of them to leave");
+                        + " blocking commands, transactions and subscriptions are refused until some of them leave");
     }
 
     /**

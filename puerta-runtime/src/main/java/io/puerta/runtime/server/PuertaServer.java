@@ -157,8 +157,7 @@ public final class PuertaServer implements AutoCloseable {
 
         Consumer<Channel> mongoClients = null;
         if (settings.protocol() == Protocol.MONGO) {
-            MongoRouting mongo =
-                    new MongoRouting(ring, guard, identifier, backends, backendLoops, transport, settings, metrics);
+            MongoRouting mongo = new MongoRouting(ring, guard, identifier, backends, backendLoops, settings, metrics);
             resources.push(mongo);
             int maxMessage = settings.limits().maxMongoMessageBytes();
             mongoClients = ch -> {
