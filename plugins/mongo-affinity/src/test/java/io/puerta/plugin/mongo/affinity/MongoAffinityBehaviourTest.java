@@ -149,6 +149,58 @@ class MongoAffinityBehaviourTest {
     }
 
     @Test
+    void aMongosFailingItsChecksLosesItsSplicedConnectionsAndItsClientsMoveOn() throws Exception {
+        try (TestProxy proxy = proxy("fingerprint", servers, "");
+                MongoClient a = client(proxy, "app-a", 5)) {
+            MongoCollection<Document> items = a.getDatabase("sick").getCollection("a");
+            items.insertOne(new Document("before", true));
+            int sick = holder("sick", "a");
+            servers.get(sick).unhealthy(true); // still serving its connections, but failing hello
+            // the proxy marks it down, closes its spliced connections; the driver reconnects elsewhere
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            boolean moved = false;
+            for (int attempt = 0; !moved && System.nanoTime() < deadline; attempt++) {
+                try {
+                    int onSick = servers.get(sick).documents("sick", "a");
+                    items.insertOne(new Document("attempt", attempt));
+                    moved = servers.get(sick).documents("sick", "a") == onSick
+                            && items.countDocuments(Filters.eq("attempt", attempt)) == 1;
+                } catch (MongoException closedByTheProxy) {
+                    Thread.sleep(50);
+                }
+            }
+            assertTrue(moved, "new work left the mongos that fails its checks");
+            servers.get(sick).unhealthy(false);
+
+            // a spliced connection that never asks hello again is closed by the proxy itself
+            try (Socket raw = new Socket("127.0.0.1", proxy.port())) {
+                raw.setSoTimeout(5000);
+                raw.getOutputStream().write(isMaster());
+                InputStream in = raw.getInputStream();
+                byte[] length = in.readNBytes(4);
+                int size =
+                        ByteBuffer.wrap(length).order(ByteOrder.LITTLE_ENDIAN).getInt();
+                assertEquals(size - 4, in.readNBytes(size - 4).length, "the handshake was answered: spliced");
+                servers.forEach(server -> server.unhealthy(true)); // wherever it went, its mongos goes down
+                assertEquals(-1, in.read(), "closed when its mongos was marked down");
+            } finally {
+                servers.forEach(server -> server.unhealthy(false));
+            }
+        }
+    }
+
+    /** A legacy isMaster on admin.$cmd, as a raw OP_QUERY. */
+    private static byte[] isMaster() {
+        byte[] query = {19, 0, 0, 0, 16, 'i', 's', 'M', 'a', 's', 't', 'e', 'r', 0, 1, 0, 0, 0, 0};
+        byte[] collection = "admin.$cmd\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        ByteBuffer message = ByteBuffer.allocate(16 + 4 + collection.length + 8 + query.length)
+                .order(ByteOrder.LITTLE_ENDIAN);
+        message.putInt(message.capacity()).putInt(1).putInt(0).putInt(2004).putInt(0);
+        message.put(collection).putInt(0).putInt(-1).put(query);
+        return message.array();
+    }
+
+    @Test
     void aCursorOnAStoppedMongosFailsWithAClearErrorWhileOtherSessionsGoOn() throws Exception {
         try (TestProxy proxy = proxy("session-id", servers, "");
                 MongoClient client = client(proxy, "cursors", 10)) {

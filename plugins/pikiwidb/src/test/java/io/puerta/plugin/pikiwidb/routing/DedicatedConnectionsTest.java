@@ -43,6 +43,14 @@ class DedicatedConnectionsTest {
                 first.close(); // leaves while waiting: its connection is closed and counted back
                 assertThrows(Exception.class, () -> waiting.get(5, TimeUnit.SECONDS));
                 awaitHeld(proxy, 0);
+                // the server drops the BLPOP of the closed connection once it sees the close (else it pops for it)
+                try (Jedis direct = new Jedis("127.0.0.1", server.port())) {
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                    while (!direct.info("clients").contains("blocked_clients:0")) {
+                        assertTrue(System.nanoTime() < deadline, "the server still blocks the closed client");
+                        Thread.sleep(20);
+                    }
+                }
                 second.rpush("q", "x");
                 assertEquals(List.of("q", "x"), second.blpop(1, "q"));
             }
@@ -54,7 +62,11 @@ class DedicatedConnectionsTest {
         // the server disconnects a subscriber that lags more than 2 MB behind: it can only lag if the proxy stops
         // reading for it; a proxy that buffered everything would deliver every message instead
         try (RedisServerProcess server = RedisServerProcess.start("--client-output-buffer-limit", "pubsub 2mb 1mb 60");
-                TestProxy proxy = TestProxy.start("router = pikiwidb-ring\n" + TestProxy.backends(server), null);
+                // the proxy holds at most its 4 MB stream plus the client's output buffer (1 MB here): the rest of
+                // the 50 MB must wait in the server, past its 2 MB limit
+                TestProxy proxy = TestProxy.start(
+                        "router = pikiwidb-ring\nlimits.client-output-buffer-bytes = 1m\n" + TestProxy.backends(server),
+                        null);
                 Socket subscriber = new Socket("127.0.0.1", proxy.port());
                 Jedis publisher = new Jedis("127.0.0.1", proxy.port(), 10_000)) {
             subscriber.setSoTimeout(10_000);

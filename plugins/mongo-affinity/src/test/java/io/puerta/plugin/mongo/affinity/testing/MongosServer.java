@@ -72,6 +72,21 @@ public final class MongosServer implements AutoCloseable {
         return "127.0.0.1:" + address.getPort();
     }
 
+    /**
+     * Makes the server fail its handshake (hello answers {@code ok: 0}) while it keeps serving everything else: a
+     * mongos the health checks must mark down although its connections still work.
+     */
+    public void unhealthy(boolean unhealthy) {
+        backend.unhealthy = unhealthy;
+    }
+
+    /** Documents in a collection of this server, read from its memory (no connection: works while unhealthy). */
+    public int documents(String database, String collection) {
+        de.bwaldvogel.mongo.MongoCollection<?> found =
+                backend.resolveDatabase(database).resolveCollection(collection, false);
+        return found == null ? 0 : found.count();
+    }
+
     /** Transactions committed here. */
     public int committed() {
         return backend.committed.get();
@@ -118,6 +133,7 @@ public final class MongosServer implements AutoCloseable {
         private final String user;
         private final String password;
         private final Set<Channel> authenticated = ConcurrentHashMap.newKeySet();
+        private volatile boolean unhealthy;
         private final java.util.Map<Channel, ScramServer> conversations = new ConcurrentHashMap<>();
 
         MongosBackend(String user, String password) {
@@ -175,6 +191,9 @@ public final class MongosServer implements AutoCloseable {
 
         private Document mongos(Channel channel, String database, String command, Document query) {
             if (command.equals("hello") || command.equalsIgnoreCase("ismaster")) {
+                if (unhealthy) {
+                    throw new MongoServerError(91, "ShutdownInProgress", "this server is shutting down");
+                }
                 Document reply = super.handleCommand(channel, database, "ismaster", query);
                 reply.put("msg", "isdbgrid");
                 reply.put("helloOk", true);
