@@ -348,18 +348,8 @@ public final class MongoClientHandler extends ChannelInboundHandlerAdapter imple
         if (backend != null) {
             backend.close();
         }
-        announceClosed();
+        routing.announceClosed(id, channel.eventLoop());
         ctx.fireChannelInactive();
-    }
-
-    private void announceClosed() {
-        if (!routing.publishClosed(id)) {
-            try {
-                channel.eventLoop().schedule(this::announceClosed, RETRY_MICROS, TimeUnit.MICROSECONDS);
-            } catch (RejectedExecutionException e) {
-                // shutting down
-            }
-        }
     }
 
     @Override

@@ -95,9 +95,9 @@ public final class MongoRouting implements AutoCloseable {
         return ring.tryPublish(task);
     }
 
-    /** Tells the router the client left; false when the ring is full. */
-    boolean publishClosed(long clientId) {
-        return ring.tryPublishClientClosed(clientId);
+    /** Tells the router the client left (see {@link RequestRing#announceClientClosed}). */
+    void announceClosed(long clientId, io.netty.channel.EventLoop retryOn) {
+        ring.announceClientClosed(clientId, retryOn);
     }
 
     /** Routing stage: the first message of a connection decides where the whole connection goes. */

@@ -156,19 +156,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
             ring.flushInline(); // requests decoded from the last bytes of a closing connection had no read end
         }
         session.close();
-        announceClosed();
+        ring.announceClientClosed(id, channel.eventLoop());
         ctx.fireChannelInactive();
-    }
-
-    /** Tells the router this client left, after its last request; retried without blocking while the ring is full. */
-    private void announceClosed() {
-        if (!ring.tryPublishClientClosed(id)) {
-            try {
-                channel.eventLoop().schedule(this::announceClosed, RING_RETRY_MICROS, TimeUnit.MICROSECONDS);
-            } catch (RejectedExecutionException e) {
-                // shutting down: the router goes too
-            }
-        }
     }
 
     @Override

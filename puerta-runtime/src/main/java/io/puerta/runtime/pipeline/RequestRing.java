@@ -99,11 +99,17 @@ public final class RequestRing implements AutoCloseable {
     }
 
     /**
-     * Tells the router that a client left, in order after the client's last request; without waiting, so false when
-     * the ring is full and the caller should try again shortly.
+     * Tells the router that a client left, in order after the client's last request. Never waits: while the ring is
+     * full it tries again shortly on {@code retryOn} (the client's event loop).
      */
-    public boolean tryPublishClientClosed(long clientId) {
-        return ring.tryPublishEvent(CONTROL, () -> router.clientClosed(clientId));
+    public void announceClientClosed(long clientId, io.netty.util.concurrent.EventExecutor retryOn) {
+        if (!ring.tryPublishEvent(CONTROL, () -> router.clientClosed(clientId))) {
+            try {
+                retryOn.schedule(() -> announceClientClosed(clientId, retryOn), 200, TimeUnit.MICROSECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // shutting down: the router goes too
+            }
+        }
     }
 
     /**

@@ -117,11 +117,7 @@ public final class RouterGuard {
             if (t instanceof VirtualMachineError error && !(t instanceof StackOverflowError)) {
                 throw error;
             }
-            failures.inc();
-            String kind = "replied:" + t.getClass().getName() + ":" + firstFrame(t);
-            if (loggedFailures.size() < 1000 && loggedFailures.add(kind)) {
-                log.error("router '{}' failed while shown a reply (logged once per kind of failure)", name, t);
-            }
+            countAndLogOnce(t, "replied:", "failed while shown a reply");
         }
     }
 
@@ -175,14 +171,20 @@ public final class RouterGuard {
             log.debug("router '{}' refused a request: {}", name, expected.getMessage());
             return RouteDecision.fail(String.valueOf(expected.getMessage()));
         }
-        failures.inc();
-        String kind = t.getClass().getName() + ":" + firstFrame(t);
-        if (loggedFailures.size() < 1000 && loggedFailures.add(kind)) {
-            log.error("router '{}' failed (logged once per kind of failure; see the router-failures metric)", name, t);
-        } else {
-            log.debug("router '{}' failed", name, t);
-        }
+        countAndLogOnce(t, "", "failed");
         return RouteDecision.fail("router '" + name + "' failed: " + t);
+    }
+
+    /** Counts a plugin failure; its stack trace is logged once per kind (class and first frame), later ones at debug. */
+    private void countAndLogOnce(Throwable t, String where, String what) {
+        failures.inc();
+        String kind = where + t.getClass().getName() + ":" + firstFrame(t);
+        if (loggedFailures.size() < 1000 && loggedFailures.add(kind)) {
+            log.error(
+                    "router '{}' {} (logged once per kind of failure; see the router-failures metric)", name, what, t);
+        } else {
+            log.debug("router '{}' {}", name, what, t);
+        }
     }
 
     private static String firstFrame(Throwable t) {

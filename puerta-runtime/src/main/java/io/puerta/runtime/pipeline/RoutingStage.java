@@ -66,14 +66,7 @@ final class RoutingStage implements EventHandler<RequestEvent> {
 
     /** {@code event-loop} mode: one request, routed on the calling I/O thread. */
     synchronized void routeInline(RespRequest request, ReplySlot reply) {
-        try {
-            route(request, reply);
-        } catch (RuntimeException e) {
-            log.error("routing failed for {}", request, e);
-            reply.fail("internal error while routing: " + e);
-        } finally {
-            request.release();
-        }
+        routeGuarded(request, reply);
         if (++sinceFlush >= maxBatch) {
             flush();
         }
@@ -97,8 +90,17 @@ final class RoutingStage implements EventHandler<RequestEvent> {
             }
             return;
         }
-        RespRequest request = event.request;
-        ReplySlot reply = event.reply;
+        try {
+            routeGuarded(event.request, event.reply);
+        } finally {
+            event.clear();
+        }
+        if (endOfBatch || ++sinceFlush >= maxBatch) {
+            flush();
+        }
+    }
+
+    private void routeGuarded(RespRequest request, ReplySlot reply) {
         try {
             route(request, reply);
         } catch (RuntimeException e) {
@@ -107,10 +109,6 @@ final class RoutingStage implements EventHandler<RequestEvent> {
             reply.fail("internal error while routing: " + e);
         } finally {
             request.release(); // no-op when the frame went to a backend
-            event.clear();
-        }
-        if (endOfBatch || ++sinceFlush >= maxBatch) {
-            flush();
         }
     }
 
