@@ -8,18 +8,22 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.puerta.runtime.backend.BackendConnector;
 import io.puerta.runtime.backend.BackendRegistry;
+import io.puerta.runtime.backend.ReplyListener;
 import io.puerta.runtime.config.Settings;
 import io.puerta.runtime.config.WaitStrategyName;
-import io.puerta.runtime.net.Transport;
-import io.puerta.runtime.pipeline.PendingReply;
-import io.puerta.runtime.pipeline.RequestRing;
+import io.puerta.runtime.frontdoor.resp.PendingReply;
+import io.puerta.runtime.frontdoor.resp.RespDispatcher;
+import io.puerta.runtime.metrics.RuntimeMetrics;
+import io.puerta.runtime.pipeline.EventLoopSink;
+import io.puerta.runtime.pipeline.RequestSink;
+import io.puerta.runtime.pipeline.RingSink;
 import io.puerta.runtime.pipeline.RouterGuard;
-import io.puerta.runtime.pipeline.RuntimeMetrics;
 import io.puerta.runtime.plugin.PluginDescriptor;
 import io.puerta.runtime.plugin.Registered;
 import io.puerta.runtime.protocol.resp.RespLimits;
 import io.puerta.runtime.protocol.resp.RespRequest;
 import io.puerta.runtime.protocol.resp.RespRequestDecoder;
+import io.puerta.runtime.transport.Transport;
 import io.puerta.spi.PluginContext;
 import io.puerta.spi.request.Protocol;
 import io.puerta.spi.routing.RouteDecision;
@@ -49,8 +53,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The hand-off from an I/O thread to routing: a batch of 64 decoded requests published into the Disruptor ring and
- * answered by the routing stage ({@code ring}), against the same requests routed on the calling thread under the
- * stage's lock ({@code event-loop}). The router answers at once, so this is the cost of the hand-off itself.
+ * answered by the routing stage ({@code ring}, {@link RingSink}), against the same requests routed on the calling
+ * thread under the stage's lock ({@code event-loop}, {@link EventLoopSink}). The router answers at once, so this is the cost of the hand-off itself.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -69,11 +73,12 @@ public class RingBenchmark {
     @Param({"timeout-blocking", "yielding"})
     public String waitStrategy;
 
-    private RequestRing ring;
+    private RequestSink sink;
+    private RespDispatcher dispatcher;
     private EmbeddedChannel decoder;
     private ByteBuf input;
     private final AtomicInteger answered = new AtomicInteger();
-    private final PendingReply.ReplyListener listener = answered::incrementAndGet;
+    private final ReplyListener listener = answered::incrementAndGet;
 
     @Setup(Level.Trial)
     public void setup() {
@@ -108,7 +113,9 @@ public class RingBenchmark {
                 new BackendConnector(null, Transport.NIO, options, new RuntimeMetrics(new MetricRegistry())),
                 options);
         WaitStrategyName wait = WaitStrategyName.fromConfigName(waitStrategy).orElseThrow();
-        ring = new RequestRing(new Settings.Pipeline(16384, wait, 256, mode.equals("ring")), guard, backends);
+        Settings.Pipeline pipeline = new Settings.Pipeline(16384, wait, 256, mode.equals("ring"));
+        sink = pipeline.viaRing() ? new RingSink(pipeline) : new EventLoopSink(256, 16384);
+        dispatcher = new RespDispatcher(guard, backends, sink);
         decoder = new EmbeddedChannel(
                 new RespRequestDecoder(Fixtures.CLIENT, new RespLimits(1 << 20, 64 << 20, 64 << 10, 128L << 20)));
         input = Unpooled.directBuffer().writeBytes(Fixtures.pipelinedSets(BATCH));
@@ -116,7 +123,7 @@ public class RingBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        ring.close();
+        sink.close();
     }
 
     @Benchmark
@@ -129,17 +136,11 @@ public class RingBenchmark {
         while ((request = decoder.readInbound()) != null) {
             PendingReply reply = new PendingReply(listener, false);
             replies.add(reply);
-            if (ring.inline()) {
-                ring.routeInline(request, reply);
-            } else {
-                while (!ring.tryPublish(request, reply)) {
-                    Thread.onSpinWait();
-                }
+            while (!sink.tryPublish(dispatcher, request, reply)) {
+                Thread.onSpinWait();
             }
         }
-        if (ring.inline()) {
-            ring.flushInline();
-        }
+        sink.endOfRead();
         while (answered.get() < BATCH) {
             Thread.onSpinWait();
         }

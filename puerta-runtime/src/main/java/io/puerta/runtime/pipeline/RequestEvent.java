@@ -1,33 +1,37 @@
 package io.puerta.runtime.pipeline;
 
-import io.puerta.runtime.protocol.resp.RespRequest;
-
 /**
- * One slot of the request ring: a decoded request and the slot its reply goes to, or a control event. The routing
- * stage owns the request while handling the event and clears the slot in {@code finally}.
+ * One slot of the request ring: a message with the handler that routes it and where its answer goes, or a control
+ * task. Protocol-neutral: the ring never looks inside. The routing stage owns the message while handling the event
+ * and clears the slot in {@code finally}.
  */
-public final class RequestEvent {
+final class RequestEvent {
 
-    RespRequest request;
-    ReplySlot reply;
-    // A control event (a reload) instead of a request: run on the routing stage, between requests.
+    StageHandler<Object, Object> handler;
+    Object message;
+    Object context;
+    // A control task instead of a message (a reload, a topology change): run on the routing stage, between messages.
     Runnable control;
 
-    void set(RespRequest request, ReplySlot reply) {
-        this.request = request;
-        this.reply = reply;
+    @SuppressWarnings("unchecked")
+    void set(StageHandler<?, ?> handler, Object message, Object context) {
+        this.handler = (StageHandler<Object, Object>) handler;
+        this.message = message;
+        this.context = context;
         this.control = null;
     }
 
     void setControl(Runnable control) {
-        this.request = null;
-        this.reply = null;
+        this.handler = null;
+        this.message = null;
+        this.context = null;
         this.control = control;
     }
 
     void clear() {
-        this.request = null;
-        this.reply = null;
+        this.handler = null;
+        this.message = null;
+        this.context = null;
         this.control = null;
     }
 }

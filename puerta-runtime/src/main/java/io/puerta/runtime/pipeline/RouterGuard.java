@@ -1,12 +1,8 @@
 package io.puerta.runtime.pipeline;
 
 import com.codahale.metrics.Counter;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.Unpooled;
 import io.puerta.runtime.plugin.PluginCalls;
 import io.puerta.runtime.plugin.Registered;
-import io.puerta.runtime.protocol.resp.RespWriter;
 import io.puerta.spi.PluginException;
 import io.puerta.spi.request.Request;
 import io.puerta.spi.routing.ReplyMerger;
@@ -14,7 +10,6 @@ import io.puerta.spi.routing.RouteDecision;
 import io.puerta.spi.routing.Router;
 import io.puerta.spi.routing.RouterFactory;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -61,25 +56,22 @@ public final class RouterGuard {
     }
 
     /**
-     * Runs a router's {@link ReplyMerger} on the replies of a split, guarded like {@link #route}: whatever it throws
-     * or returns wrongly becomes an error reply.
+     * Runs a router's {@link ReplyMerger} on the replies of a split, guarded like {@link #route}.
+     *
+     * @param replies whole replies, read-only, one per part
+     * @return the merged reply
+     * @throws PluginCallFailed when the merger throws or returns no reply; its message is the client's error
      */
-    public ByteBuf merge(ReplyMerger merger, ByteBuf[] replies) {
+    public ByteBuffer merge(ReplyMerger merger, List<ByteBuffer> replies) {
         try {
-            ByteBuffer merged = PluginCalls.withContext(pluginLoader, () -> {
-                List<ByteBuffer> views = new ArrayList<>(replies.length);
-                for (ByteBuf reply : replies) {
-                    views.add(reply.nioBuffer().asReadOnlyBuffer());
-                }
-                return merger.merge(views);
-            });
+            ByteBuffer merged = PluginCalls.withContext(pluginLoader, () -> merger.merge(replies));
             if (merged == null || !merged.hasRemaining()) {
                 throw new IllegalStateException("reply merger returned no reply");
             }
-            return Unpooled.copiedBuffer(merged);
+            return merged;
         } catch (Throwable t) {
             RouteDecision.Fail fail = (RouteDecision.Fail) failed(t);
-            return RespWriter.error(ByteBufAllocator.DEFAULT, fail.message());
+            throw new PluginCallFailed(fail.message());
         }
     }
 
@@ -119,11 +111,6 @@ public final class RouterGuard {
             }
             countAndLogOnce(t, "replied:", "failed while shown a reply");
         }
-    }
-
-    /** Runs a router's merger on raw replies, for protocols other than RESP; failures are the caller's. */
-    public ByteBuffer mergeRaw(ReplyMerger merger, List<ByteBuffer> replies) {
-        return PluginCalls.withContext(pluginLoader, () -> merger.merge(replies));
     }
 
     /** Tells the router a client left (on the routing stage), guarded. */

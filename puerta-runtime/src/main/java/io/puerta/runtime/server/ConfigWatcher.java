@@ -1,7 +1,7 @@
 package io.puerta.runtime.server;
 
 import io.puerta.runtime.config.ConfigProblems;
-import io.puerta.runtime.pipeline.RequestRing;
+import io.puerta.runtime.pipeline.RequestSink;
 import io.puerta.runtime.pipeline.RouterGuard;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,7 +26,7 @@ final class ConfigWatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ConfigWatcher.class);
 
     private final Path file;
-    private final RequestRing ring;
+    private final RequestSink ring;
     private final RouterGuard router;
     private final Consumer<Boolean> outcome;
     private final AtomicReference<Configuration> current;
@@ -35,7 +35,7 @@ final class ConfigWatcher implements AutoCloseable {
 
     ConfigWatcher(
             Configuration configuration,
-            RequestRing ring,
+            RequestSink ring,
             RouterGuard router,
             Duration interval,
             Consumer<Boolean> outcome) {
@@ -82,7 +82,7 @@ final class ConfigWatcher implements AutoCloseable {
             return;
         }
         current.set(next);
-        ring.publishControl(() -> {
+        ring.control(() -> {
             boolean applied = this.router.reconfigure(next.settings().config());
             if (applied) {
                 log.info("{} reloaded: router '{}' applied the new configuration", file, router);

@@ -2,25 +2,24 @@ package io.puerta.runtime.server;
 
 import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
-import com.typesafe.config.ConfigException;
-import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.puerta.runtime.backend.BackendConnector;
 import io.puerta.runtime.backend.BackendRegistry;
 import io.puerta.runtime.config.ProblemCollector;
 import io.puerta.runtime.config.Settings;
+import io.puerta.runtime.frontdoor.FrontDoor;
+import io.puerta.runtime.frontdoor.Listener;
+import io.puerta.runtime.frontdoor.mongo.IdentifierCall;
+import io.puerta.runtime.frontdoor.mongo.MongoFrontDoor;
+import io.puerta.runtime.frontdoor.resp.RespFrontDoor;
 import io.puerta.runtime.health.HealthMonitor;
-import io.puerta.runtime.mongo.IdentifierCall;
-import io.puerta.runtime.mongo.MongoClientHandler;
-import io.puerta.runtime.mongo.MongoRouting;
-import io.puerta.runtime.net.FrontendServer;
-import io.puerta.runtime.net.Transport;
-import io.puerta.runtime.pipeline.RequestRing;
+import io.puerta.runtime.metrics.RuntimeMetrics;
+import io.puerta.runtime.pipeline.EventLoopSink;
+import io.puerta.runtime.pipeline.RequestSink;
+import io.puerta.runtime.pipeline.RingSink;
 import io.puerta.runtime.pipeline.RouterGuard;
-import io.puerta.runtime.pipeline.RuntimeMetrics;
-import io.puerta.runtime.plugin.PluginCalls;
 import io.puerta.runtime.plugin.Registered;
-import io.puerta.runtime.protocol.mongo.MongoFrameDecoder;
+import io.puerta.runtime.transport.Transport;
 import io.puerta.spi.health.HealthChecker;
 import io.puerta.spi.health.HealthCheckerFactory;
 import io.puerta.spi.identity.ClientIdentifier;
@@ -31,13 +30,14 @@ import io.puerta.spi.routing.RouterFactory;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running proxy: the listener, the request ring and its routing stage, backend connections, health checks.
+ * A running proxy, assembled: backend connections, the plugins the configuration selects, health checks, the
+ * request sink and its routing stage, and the listener with the front door of the configured protocol.
  * {@link #close()} shuts down gracefully: stop accepting, let requests in flight finish, then close.
  */
 public final class PuertaServer implements AutoCloseable {
@@ -47,7 +47,7 @@ public final class PuertaServer implements AutoCloseable {
     private final Settings settings;
     private final RuntimeMetrics metrics;
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
-    private FrontendServer frontend;
+    private Listener frontend;
     private boolean closed;
 
     private PuertaServer(Settings settings, MetricRegistry registry) {
@@ -80,11 +80,11 @@ public final class PuertaServer implements AutoCloseable {
                 new BackendConnector(group, transport, settings.backend(), new RuntimeMetrics(new MetricRegistry())),
                 settings.backend())) {
             ProblemCollector problems = new ProblemCollector();
-            MetricRegistry scratch = new MetricRegistry();
-            RoutingStageTasks discarded = new RoutingStageTasks();
-            Router router = createRouter(configuration, backends, scratch, discarded, problems);
-            HealthChecker checker = createHealthChecker(configuration, backends, scratch, discarded, problems);
-            createIdentifier(configuration, backends, scratch, discarded, problems);
+            PluginFactories factories =
+                    new PluginFactories(backends, new MetricRegistry(), new RoutingStageTasks(), problems);
+            Router router = createRouter(configuration, factories);
+            HealthChecker checker = createHealthChecker(configuration, factories);
+            createIdentifier(configuration, factories);
             problems.throwIfAny(configuration.origin());
             if (router != null) {
                 router.close();
@@ -116,9 +116,10 @@ public final class PuertaServer implements AutoCloseable {
 
         ProblemCollector problems = new ProblemCollector();
         RoutingStageTasks tasks = new RoutingStageTasks();
-        Router router = createRouter(configuration, backends, metrics.registry(), tasks, problems);
-        HealthChecker checker = createHealthChecker(configuration, backends, metrics.registry(), tasks, problems);
-        IdentifierCall identifier = createIdentifier(configuration, backends, metrics.registry(), tasks, problems);
+        PluginFactories factories = new PluginFactories(backends, metrics.registry(), tasks, problems);
+        Router router = createRouter(configuration, factories);
+        HealthChecker checker = createHealthChecker(configuration, factories);
+        IdentifierCall identifier = createIdentifier(configuration, factories);
         problems.throwIfAny(configuration.origin());
 
         Registered<RouterFactory> routerOrigin =
@@ -139,7 +140,10 @@ public final class PuertaServer implements AutoCloseable {
             resources.push(monitor);
         }
 
-        RequestRing ring = new RequestRing(settings.pipeline(), guard, backends);
+        Settings.Pipeline pipeline = settings.pipeline();
+        RequestSink ring = pipeline.viaRing()
+                ? new RingSink(pipeline)
+                : new EventLoopSink(pipeline.maxBatch(), pipeline.ringSize());
         resources.push(ring);
         tasks.attach(ring);
         metrics.registry().register("puerta.ring.remaining", (Gauge<Long>) ring::remainingCapacity);
@@ -155,115 +159,69 @@ public final class PuertaServer implements AutoCloseable {
                             .inc()));
         }
 
-        Consumer<Channel> mongoClients = null;
+        FrontDoor frontDoor;
         if (settings.protocol() == Protocol.MONGO) {
-            MongoRouting mongo = new MongoRouting(ring, guard, identifier, backends, backendLoops, settings, metrics);
+            MongoFrontDoor mongo =
+                    new MongoFrontDoor(ring, guard, identifier, backends, backendLoops, settings, metrics);
             resources.push(mongo);
-            int maxMessage = settings.limits().maxMongoMessageBytes();
-            mongoClients = ch -> {
-                ch.pipeline().addLast("decoder", new MongoFrameDecoder(maxMessage));
-                ch.pipeline().addLast("client", new MongoClientHandler(ch, mongo));
-            };
+            frontDoor = mongo;
+        } else {
+            frontDoor = new RespFrontDoor(ring, guard, backends, settings.limits(), metrics);
         }
-        frontend = new FrontendServer(settings, io, transport, ring, metrics, mongoClients);
+        frontend = new Listener(settings, io, transport, frontDoor);
         resources.push(frontend);
         log.info(
-                "Puerta listening on {} ({} transport, router '{}', {} backend(s), ring of {} with {} wait strategy)",
+                "Puerta listening on {} ({}, {} transport, router '{}', {} backend(s), ring of {} with {} wait strategy)",
                 frontend.address(),
+                frontDoor.protocol(),
                 transport.name().toLowerCase(java.util.Locale.ROOT),
                 settings.router(),
                 settings.backends().size(),
-                ring.size(),
+                ring.capacity(),
                 settings.pipeline().waitStrategy().configName());
     }
 
-    private static Router createRouter(
-            Configuration configuration,
-            BackendRegistry backends,
-            MetricRegistry registry,
-            RoutingStageTasks tasks,
-            ProblemCollector problems) {
+    private static Router createRouter(Configuration configuration, PluginFactories factories) {
         Settings settings = configuration.settings();
-        Registered<RouterFactory> factory =
-                configuration.plugins().router(settings.router()).orElseThrow();
-        return create(
+        return factories.create(
                 "puerta.router",
-                "router '" + factory.name() + "' (" + factory.plugin().location() + ")",
-                factory.plugin().classLoader(),
-                () -> factory.factory()
-                        .create(settings.config(), new RuntimePluginContext(backends, factory.name(), registry, tasks)),
-                problems);
+                "router",
+                configuration.plugins().router(settings.router()),
+                settings.config(),
+                RouterFactory::create);
     }
 
-    private static IdentifierCall createIdentifier(
-            Configuration configuration,
-            BackendRegistry backends,
-            MetricRegistry registry,
-            RoutingStageTasks tasks,
-            ProblemCollector problems) {
+    private static IdentifierCall createIdentifier(Configuration configuration, PluginFactories factories) {
         Settings settings = configuration.settings();
-        if (settings.clientIdentifier().isEmpty()) {
-            return null;
-        }
-        Registered<ClientIdentifierFactory> factory = configuration
-                .plugins()
-                .clientIdentifier(settings.clientIdentifier())
-                .orElseThrow();
-        ClientIdentifier created = create(
+        Optional<Registered<ClientIdentifierFactory>> factory =
+                settings.clientIdentifier().isEmpty()
+                        ? Optional.empty()
+                        : configuration.plugins().clientIdentifier(settings.clientIdentifier());
+        ClientIdentifier created = factories.create(
                 "puerta.client-identifier",
-                "client identifier '" + factory.name() + "' ("
-                        + factory.plugin().location() + ")",
-                factory.plugin().classLoader(),
-                () -> factory.factory()
-                        .create(settings.config(), new RuntimePluginContext(backends, factory.name(), registry, tasks)),
-                problems);
+                "client identifier",
+                factory,
+                settings.config(),
+                ClientIdentifierFactory::create);
         return created == null
                 ? null
-                : new IdentifierCall(created, factory.name(), factory.plugin().classLoader());
+                : new IdentifierCall(
+                        created, factory.get().name(), factory.get().plugin().classLoader());
     }
 
-    private static HealthChecker createHealthChecker(
-            Configuration configuration,
-            BackendRegistry backends,
-            MetricRegistry registry,
-            RoutingStageTasks tasks,
-            ProblemCollector problems) {
+    private static HealthChecker createHealthChecker(Configuration configuration, PluginFactories factories) {
         Settings settings = configuration.settings();
-        if (settings.healthCheck().checker().isEmpty()) {
-            return null;
-        }
-        Registered<HealthCheckerFactory> factory = configuration
-                .plugins()
-                .healthChecker(settings.healthCheck().checker())
-                .orElseThrow();
-        return create(
+        Optional<Registered<HealthCheckerFactory>> factory = settings.healthCheck()
+                        .checker()
+                        .isEmpty()
+                ? Optional.empty()
+                : configuration.plugins().healthChecker(settings.healthCheck().checker());
+        return factories.create(
                 "puerta.health-check.checker",
-                "health checker '" + factory.name() + "' (" + factory.plugin().location() + ")",
-                factory.plugin().classLoader(),
-                () -> factory.factory()
-                        .create(settings.config(), new RuntimePluginContext(backends, factory.name(), registry, tasks)),
-                problems);
-    }
-
-    /** Creates plugin objects; their configuration errors join the others, any other failure is named too. */
-    private static <T> T create(
-            String path,
-            String what,
-            ClassLoader loader,
-            java.util.function.Supplier<T> factory,
-            ProblemCollector problems) {
-        try {
-            T created = PluginCalls.withContext(loader, factory);
-            if (created == null) {
-                problems.add(path + ": " + what + " returned nothing");
-            }
-            return created;
-        } catch (ConfigException e) {
-            problems.add(ProblemCollector.describe(e) + " (read by " + what + ")");
-        } catch (RuntimeException | LinkageError e) {
-            problems.add(path + ": " + what + " failed to start: " + e);
-        }
-        return null;
+                "health checker",
+                factory,
+                settings.config(),
+                HealthCheckerFactory::create);
     }
 
     public InetSocketAddress address() {

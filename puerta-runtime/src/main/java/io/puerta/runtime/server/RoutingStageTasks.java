@@ -1,6 +1,6 @@
 package io.puerta.runtime.server;
 
-import io.puerta.runtime.pipeline.RequestRing;
+import io.puerta.runtime.pipeline.RequestSink;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,20 +11,20 @@ import java.util.List;
 final class RoutingStageTasks {
 
     private final List<Runnable> early = new ArrayList<>();
-    private RequestRing ring;
+    private RequestSink ring;
 
     synchronized void submit(Runnable task) {
         if (ring == null) {
             early.add(task);
         } else {
-            ring.publishControl(task);
+            ring.control(task);
         }
     }
 
-    synchronized void attach(RequestRing started) {
+    synchronized void attach(RequestSink started) {
         ring = started;
         for (Runnable task : early) {
-            ring.publishControl(task);
+            ring.control(task);
         }
         early.clear();
     }

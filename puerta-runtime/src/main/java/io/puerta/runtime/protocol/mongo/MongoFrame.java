@@ -16,6 +16,9 @@ public final class MongoFrame {
     public static final int OP_COMPRESSED = 2012;
     public static final int OP_MSG = 2013;
 
+    /** OP_MSG flagBits: the sender sends another message without waiting for an answer. */
+    public static final int MORE_TO_COME = 0x2;
+
     private final int requestId;
     private final int responseTo;
     private final int opCode;
@@ -64,6 +67,22 @@ public final class MongoFrame {
         if (owned != null) {
             owned.release();
         }
+    }
+
+    /**
+     * Whether the peer answers this message: not when it is an OP_MSG with {@code moreToCome} (a write without
+     * acknowledgement). An OP_COMPRESSED message is taken to expect one (its flags are compressed).
+     */
+    public boolean expectsReply() {
+        return !moreToCome(bytes);
+    }
+
+    /** Whether {@code message} (a whole message) is an OP_MSG with the {@code moreToCome} flag: more follows it. */
+    public static boolean moreToCome(ByteBuf message) {
+        int start = message.readerIndex();
+        return message.readableBytes() >= 20
+                && message.getIntLE(start + 12) == OP_MSG
+                && (message.getIntLE(start + 16) & MORE_TO_COME) != 0;
     }
 
     /** Whether the proxy knows this opCode (the ones drivers send since MongoDB 3.6, plus the legacy handshake). */

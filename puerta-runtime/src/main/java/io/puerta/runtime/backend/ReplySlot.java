@@ -1,0 +1,68 @@
+package io.puerta.runtime.backend;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.puerta.runtime.protocol.resp.RespWriter;
+
+/**
+ * Where the reply to one backend request goes. While staged for a backend the slot owns the request bytes; once
+ * written, it waits in the backend connection's in-flight queue until {@link #complete} hands it the reply.
+ * Exactly one of {@link #complete} or {@link #fail} is called for every slot that reaches a backend.
+ */
+public abstract class ReplySlot {
+
+    private ByteBuf request;
+    private long sentAtNanos;
+
+    /** Takes ownership of {@code reply}. May be called from any thread. */
+    public abstract void complete(ByteBuf reply);
+
+    /** Completes with an error reply naming what went wrong. */
+    public final void fail(String message) {
+        complete(RespWriter.error(ByteBufAllocator.DEFAULT, message));
+    }
+
+    /** Gives the slot the request bytes to send; the slot owns them until {@link #takeRequest}. */
+    public final void stage(ByteBuf requestBytes) {
+        this.request = requestBytes;
+    }
+
+    /** The request bytes, handed to the caller. */
+    public final ByteBuf takeRequest() {
+        ByteBuf taken = request;
+        request = null;
+        return taken;
+    }
+
+    /** Releases request bytes that were staged but never sent. */
+    public final void releaseRequest() {
+        ByteBuf owned = takeRequest();
+        if (owned != null) {
+            owned.release();
+        }
+    }
+
+    /**
+     * The subscriber stream this slot starts, or null. When a backend connection meets such a slot at the head of
+     * its in-flight queue, it relays everything it receives from then on to the stream.
+     */
+    public ReplyStream stream() {
+        return null;
+    }
+
+    /**
+     * Whether a reply is matched to this slot. False for requests of a subscriber, whose answers arrive in the
+     * stream with the pushed messages.
+     */
+    public boolean expectsReply() {
+        return true;
+    }
+
+    public final long sentAtNanos() {
+        return sentAtNanos;
+    }
+
+    public final void markSent(long nanos) {
+        this.sentAtNanos = nanos;
+    }
+}

@@ -1,0 +1,328 @@
+package io.puerta.runtime.frontdoor.resp;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import io.puerta.runtime.backend.ReplyListener;
+import io.puerta.runtime.backend.ReplyStream;
+import io.puerta.runtime.config.Settings;
+import io.puerta.runtime.frontdoor.Backlog;
+import io.puerta.runtime.frontdoor.ClientHandle;
+import io.puerta.runtime.metrics.RuntimeMetrics;
+import io.puerta.runtime.pipeline.RequestSink;
+import io.puerta.runtime.protocol.resp.RespProtocolError;
+import io.puerta.runtime.protocol.resp.RespRequest;
+import io.puerta.runtime.protocol.resp.RespWriter;
+import io.puerta.runtime.transport.RemoteAddress;
+import io.puerta.spi.request.ClientInfo;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection: publishes its decoded requests to the ring and writes replies back in request order.
+ *
+ * <p>Every request takes a {@link PendingReply} at the tail of {@link #pending} when it is read; replies complete
+ * in any order, on any thread, and are written from the head only, on this channel's event loop. Reading stops
+ * (autoRead off) while the ring is full, while too many replies are outstanding, or while the client does not
+ * read what it is sent; beyond the hard limit the client gets an error and is disconnected. Nothing here blocks.
+ */
+final class ClientConnection extends ChannelInboundHandlerAdapter
+        implements ClientInfo, ClientHandle, ClientSession.Holder, ReplyListener {
+
+    private static final Logger log = LoggerFactory.getLogger(ClientConnection.class);
+    private static final AtomicLong IDS = new AtomicLong();
+
+    private final long id = IDS.incrementAndGet();
+    private final Channel channel;
+    private final RequestSink sink;
+    private final RespDispatcher dispatcher;
+    private final Settings.Limits limits;
+    private final RuntimeMetrics metrics;
+    private final String remoteHost;
+    private final int remotePort;
+    private final ClientSession session;
+    private final Backlog backlog;
+
+    // event loop only
+    private final ArrayDeque<PendingReply> pending = new ArrayDeque<>();
+    private boolean closing;
+
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final Runnable drainTask = this::drain;
+    private volatile int outstanding; // pending.size(), for the shutdown drain
+
+    ClientConnection(
+            Channel channel,
+            RequestSink sink,
+            RespDispatcher dispatcher,
+            Settings.Limits limits,
+            RuntimeMetrics metrics) {
+        this.channel = channel;
+        this.sink = sink;
+        this.dispatcher = dispatcher;
+        this.limits = limits;
+        this.metrics = metrics;
+        RemoteAddress remote = RemoteAddress.of(channel);
+        this.remoteHost = remote.host();
+        this.remotePort = remote.port();
+        this.session = new ClientSession(
+                id, channel.eventLoop(), metrics.dedicatedConnections(), limits.maxDedicatedConnections());
+        this.backlog = new Backlog(channel, sink, this::updateAutoRead, metrics.ringFull());
+    }
+
+    @Override
+    public ClientSession session() {
+        return session;
+    }
+
+    @Override
+    public long connectionId() {
+        return id;
+    }
+
+    @Override
+    public String remoteHost() {
+        return remoteHost;
+    }
+
+    @Override
+    public int remotePort() {
+        return remotePort;
+    }
+
+    @Override
+    public int repliesOwed() {
+        return outstanding;
+    }
+
+    @Override
+    public void close() {
+        channel.close();
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        metrics.clientConnections().inc();
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (closing) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof RespRequest request) {
+            accept(request);
+        } else if (msg instanceof RespProtocolError error) {
+            metrics.protocolErrors().inc();
+            log.debug("client {}:{} sent a malformed request: {}", remoteHost, remotePort, error.message());
+            answerAndClose(error.message());
+        } else {
+            ReferenceCountUtil.release(msg);
+            throw new IllegalStateException(
+                    "unexpected message " + msg.getClass().getName());
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        sink.endOfRead();
+        updateAutoRead();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        updateAutoRead();
+        if (ctx.channel().isWritable()) {
+            replyReady(); // a subscriber's stream waits for this to go on
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closing = true;
+        metrics.clientConnections().dec();
+        backlog.discardAll();
+        releaseCompleted();
+        sink.endOfRead(); // requests decoded from the last bytes of a closing connection had no read end
+        session.close();
+        sink.controlSoon(dispatcher.clientClosed(id), channel.eventLoop());
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof IOException) {
+            log.debug("client {}:{} connection failed: {}", remoteHost, remotePort, cause.getMessage());
+        } else {
+            log.warn("client {}:{} connection failed", remoteHost, remotePort, cause);
+        }
+        ctx.close();
+    }
+
+    @Override
+    public void stopReading() {
+        channel.eventLoop().execute(() -> {
+            closing = true;
+            channel.config().setAutoRead(false);
+            if (pending.isEmpty()) {
+                channel.close();
+            }
+        });
+    }
+
+    private void accept(RespRequest request) {
+        if (pending.size() >= limits.maxPendingPerClient()) {
+            request.release();
+            metrics.overflows().inc();
+            answerAndClose(String.format(
+                    "too many requests waiting for replies: %d (expected: <= %d); read replies before sending more",
+                    pending.size(), limits.maxPendingPerClient()));
+            return;
+        }
+        metrics.requests().mark();
+        PendingReply reply = new PendingReply(this, false);
+        pending.add(reply);
+        outstanding = pending.size();
+        backlog.submit(dispatcher, request, reply);
+    }
+
+    private void answerAndClose(String message) {
+        closing = true;
+        channel.config().setAutoRead(false);
+        PendingReply reply = new PendingReply(this, true);
+        pending.add(reply);
+        outstanding = pending.size();
+        reply.fail(message);
+    }
+
+    @Override
+    public void replyReady() {
+        if (drainScheduled.compareAndSet(false, true)) {
+            try {
+                channel.eventLoop().execute(drainTask);
+            } catch (RejectedExecutionException e) {
+                // The event loop is gone (shutdown) and the channel with it: nobody will write this reply.
+                log.debug("client {}:{} event loop terminated; dropping replies", remoteHost, remotePort);
+            }
+        }
+    }
+
+    /** Writes every reply that is ready, from the head, in request order, with one flush. */
+    private void drain() {
+        drainScheduled.set(false);
+        if (!channel.isActive()) {
+            releaseCompleted();
+            return;
+        }
+        boolean wrote = false;
+        PendingReply head;
+        while ((head = pending.peek()) != null) {
+            if (head.stream() != null) {
+                drainStream(head.stream());
+                return;
+            }
+            ByteBuf reply = head.takeReply();
+            if (reply == null) {
+                break;
+            }
+            pending.poll();
+            if (head.closeAfter()) {
+                channel.writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE);
+                outstanding = pending.size();
+                return;
+            }
+            channel.write(reply, channel.voidPromise());
+            wrote = true;
+        }
+        outstanding = pending.size();
+        if (wrote) {
+            channel.flush();
+        }
+        if (closing && pending.isEmpty() && backlog.isEmpty()) {
+            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        updateAutoRead();
+    }
+
+    /**
+     * A subscriber: the stream at the head carries every reply from now on, in the backend's order. Requests read
+     * after it are answered through it too, so their own places (completed empty) are dropped.
+     */
+    private void drainStream(ReplyStream stream) {
+        boolean wrote = false;
+        ByteBuf frame;
+        while (channel.isWritable() && (frame = stream.poll()) != null) {
+            channel.write(frame, channel.voidPromise());
+            wrote = true;
+        }
+        Iterator<PendingReply> it = pending.iterator();
+        it.next(); // the stream itself
+        while (it.hasNext()) {
+            PendingReply follower = it.next();
+            ByteBuf empty = follower.takeReply();
+            if (empty == null) {
+                continue;
+            }
+            it.remove();
+            if (follower.closeAfter()) {
+                // a protocol error from the client: its answer, then the end
+                channel.writeAndFlush(empty).addListener(ChannelFutureListener.CLOSE);
+                outstanding = pending.size();
+                return;
+            }
+            empty.release();
+        }
+        outstanding = pending.size();
+        if (stream.finished()) {
+            closing = true;
+            String reason = stream.endReason();
+            ByteBuf last = reason == null ? Unpooled.EMPTY_BUFFER : RespWriter.error(channel.alloc(), reason);
+            channel.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        if (wrote) {
+            channel.flush();
+        }
+        updateAutoRead();
+    }
+
+    private void releaseCompleted() {
+        Iterator<PendingReply> it = pending.iterator();
+        while (it.hasNext()) {
+            PendingReply reply = it.next();
+            if (reply.stream() != null) {
+                reply.stream().close();
+            }
+            if (reply.isComplete()) {
+                ByteBuf bytes = reply.takeReply();
+                if (bytes != null) {
+                    bytes.release();
+                }
+                it.remove();
+            }
+        }
+        outstanding = pending.size();
+    }
+
+    private void updateAutoRead() {
+        boolean read =
+                !closing && backlog.isEmpty() && pending.size() < limits.pauseReadingAt() && channel.isWritable();
+        if (channel.config().isAutoRead() != read) {
+            channel.config().setAutoRead(read);
+        }
+    }
+}

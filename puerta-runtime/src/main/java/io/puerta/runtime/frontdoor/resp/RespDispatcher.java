@@ -1,0 +1,229 @@
+package io.puerta.runtime.frontdoor.resp;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.EventLoop;
+import io.puerta.runtime.backend.BackendConnection;
+import io.puerta.runtime.backend.BackendNode;
+import io.puerta.runtime.backend.BackendRegistry;
+import io.puerta.runtime.backend.ReplySlot;
+import io.puerta.runtime.pipeline.Dispatch;
+import io.puerta.runtime.pipeline.RequestSink;
+import io.puerta.runtime.pipeline.RouterGuard;
+import io.puerta.runtime.pipeline.StageHandler;
+import io.puerta.runtime.protocol.resp.RespRequest;
+import io.puerta.runtime.protocol.resp.RespWriter;
+import io.puerta.spi.routing.ConnectionUse;
+import io.puerta.spi.routing.Prelude;
+import io.puerta.spi.routing.Redirect;
+import io.puerta.spi.routing.RouteDecision;
+import io.puerta.spi.routing.SplitPart;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * How the routing stage serves a RESP request: asks the router where it goes and stages it on backend connections
+ * (shared, or the client's own), splits it over several, follows redirections, or answers it. Routing stage only.
+ */
+public final class RespDispatcher implements StageHandler<RespRequest, ReplySlot> {
+
+    private final RouterGuard router;
+    private final BackendRegistry backends;
+    private final int maxRedirects;
+    private final Consumer<Redirect> redirected;
+
+    public RespDispatcher(RouterGuard router, BackendRegistry backends, RequestSink sink) {
+        this.router = router;
+        this.backends = backends;
+        this.maxRedirects = router.maxRedirects();
+        // from a backend event loop, without waiting: when the sink is full the news is dropped, and the router
+        // learns the new owner again with the next redirection or topology refresh
+        this.redirected = redirect -> sink.tryControl(() -> router.redirected(redirect));
+    }
+
+    /** The task that tells the router a client left. */
+    Runnable clientClosed(long clientId) {
+        return () -> router.clientClosed(clientId);
+    }
+
+    @Override
+    public void route(RespRequest request, ReplySlot reply, Dispatch dispatch) {
+        try {
+            decide(request, reply, dispatch);
+        } finally {
+            request.release(); // no-op when the frame went to a backend
+        }
+    }
+
+    @Override
+    public void failed(RespRequest request, ReplySlot reply, Throwable cause) {
+        request.release();
+        reply.fail("internal error while routing: " + cause);
+    }
+
+    @Override
+    public void discard(RespRequest request, ReplySlot reply) {
+        request.release();
+    }
+
+    private void decide(RespRequest request, ReplySlot reply, Dispatch dispatch) {
+        ClientSession session = request.client() instanceof ClientSession.Holder holder ? holder.session() : null;
+        if (session != null && session.subscription() != null) {
+            relayToSubscription(request, reply, session, dispatch);
+            return;
+        }
+        RouteDecision decision = router.route(request);
+        long client = request.client().connectionId();
+        if (decision instanceof RouteDecision.Forward forward) {
+            if (forward.connection() == ConnectionUse.SHARED && forward.prelude() == null && maxRedirects == 0) {
+                // the common case, without allocating
+                reply.stage(request.takeFrame());
+                dispatch.stage(backends.resolve(forward.backend()).connectionFor(client, loopOf(session)), reply);
+                return;
+            }
+            Connections connections = connections(forward.connection(), session, client);
+            BackendConnection target = connections.to(backends.resolve(forward.backend()));
+            if (target == null) {
+                reply.fail(connections.refusal());
+                return;
+            }
+            reply.stage(request.takeFrame());
+            if (forward.connection() == ConnectionUse.SUBSCRIPTION) {
+                subscribe(target, reply, session, dispatch);
+            } else {
+                send(target, reply, forward.prelude(), connections, dispatch);
+            }
+        } else if (decision instanceof RouteDecision.Split split) {
+            split(split, reply, session, client, dispatch);
+        } else if (decision instanceof RouteDecision.Respond respond) {
+            reply.complete(Unpooled.copiedBuffer(respond.reply()));
+        } else if (decision instanceof RouteDecision.Fail fail) {
+            reply.fail(fail.message());
+        }
+    }
+
+    private void split(
+            RouteDecision.Split split, ReplySlot reply, ClientSession session, long client, Dispatch dispatch) {
+        Connections connections = connections(split.connection(), session, client);
+        List<SplitPart> parts = split.parts();
+        BackendConnection[] targets = new BackendConnection[parts.size()];
+        for (int i = 0; i < parts.size(); i++) {
+            targets[i] = connections.to(backends.resolve(parts.get(i).backend()));
+            if (targets[i] == null) {
+                reply.fail(connections.refusal());
+                return;
+            }
+        }
+        SplitMerge merge = new SplitMerge(reply, split, router);
+        for (int i = 0; i < parts.size(); i++) {
+            SplitPart part = parts.get(i);
+            ReplySlot partSlot = merge.partSlot(i);
+            partSlot.stage(RespWriter.array(ByteBufAllocator.DEFAULT, part.args()));
+            // a dedicated split is a transaction: its parts are never re-sent alone
+            send(
+                    targets[i],
+                    partSlot,
+                    part.prelude(),
+                    split.connection() == ConnectionUse.SHARED ? connections : null,
+                    dispatch);
+        }
+    }
+
+    private static EventLoop loopOf(ClientSession session) {
+        return session == null ? null : session.loop();
+    }
+
+    /** Where a client's requests go for one kind of connection use. */
+    private Connections connections(ConnectionUse use, ClientSession session, long client) {
+        if (use == ConnectionUse.SHARED) {
+            EventLoop loop = loopOf(session);
+            return new Connections(node -> node.connectionFor(client, loop), null);
+        }
+        if (session == null) {
+            return new Connections(node -> null, "this client cannot hold a backend connection of its own");
+        }
+        return new Connections(
+                node -> session.dedicated(node, backends),
+                "too many clients hold backend connections of their own (puerta.limits.max-dedicated-connections);"
+                        + " blocking commands, transactions and subscriptions are refused until some of them leave");
+    }
+
+    /**
+     * Stages {@code slot} for {@code target}, or, with a prelude, stages the prelude and lets it release the slot.
+     *
+     * @param redirectVia where redirections are followed, or null to pass them on to the client
+     */
+    private void send(
+            BackendConnection target, ReplySlot slot, Prelude prelude, Connections redirectVia, Dispatch dispatch) {
+        if (maxRedirects > 0 && prelude == null && redirectVia != null) {
+            // keep the request bytes, to send them again where a MOVED or ASK points
+            slot = new RedirectingSlot(
+                    slot,
+                    slot.takeRequest(),
+                    backends,
+                    redirectVia.chooser(),
+                    redirectVia.refusal(),
+                    maxRedirects,
+                    redirected);
+        }
+        if (prelude == null) {
+            dispatch.stage(target, slot);
+            return;
+        }
+        BackendConnection preludeTarget =
+                redirectVia == null ? target : redirectVia.to(backends.resolve(prelude.backend()));
+        if (preludeTarget == null) {
+            slot.releaseRequest();
+            slot.fail(redirectVia.refusal());
+            return;
+        }
+        PreludeSlot first = new PreludeSlot(slot, target);
+        first.stage(RespWriter.array(ByteBufAllocator.DEFAULT, prelude.args()));
+        dispatch.stage(preludeTarget, first);
+    }
+
+    /** SUBSCRIBE and kin: the reply becomes the client's stream, and the connection the client's from now on. */
+    private void subscribe(BackendConnection target, ReplySlot reply, ClientSession session, Dispatch dispatch) {
+        if (!(reply instanceof PendingReply pending) || session == null) {
+            reply.releaseRequest();
+            reply.fail("this client cannot subscribe");
+            return;
+        }
+        session.subscribe(target, pending.startStream());
+        dispatch.stage(target, reply);
+    }
+
+    /**
+     * A subscriber's request goes to its connection unrouted; its answer arrives in the stream, so its own place in
+     * the reply order is filled with nothing.
+     */
+    private void relayToSubscription(RespRequest request, ReplySlot reply, ClientSession session, Dispatch dispatch) {
+        if (request.name().equals("QUIT")) {
+            // the server answers +OK and hangs up: the end of the stream, not a failure
+            session.stream().expectEnd();
+        }
+        ReplySlot relayed = new ReplySlot() {
+            @Override
+            public void complete(ByteBuf ignored) {
+                ignored.release(); // never called for a slot that expects no reply, but a shutdown may fail it
+            }
+
+            @Override
+            public boolean expectsReply() {
+                return false;
+            }
+        };
+        relayed.stage(request.takeFrame());
+        dispatch.stage(session.subscription(), relayed);
+        reply.complete(Unpooled.EMPTY_BUFFER);
+    }
+
+    /** Picks a backend connection per node; null (with {@link #refusal}) when none can be had. */
+    private record Connections(Function<BackendNode, BackendConnection> chooser, String refusal) {
+        BackendConnection to(BackendNode node) {
+            return chooser.apply(node);
+        }
+    }
+}

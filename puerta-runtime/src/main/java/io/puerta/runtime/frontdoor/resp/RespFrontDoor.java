@@ -1,0 +1,52 @@
+package io.puerta.runtime.frontdoor.resp;
+
+import io.netty.channel.Channel;
+import io.puerta.runtime.backend.BackendRegistry;
+import io.puerta.runtime.config.Settings;
+import io.puerta.runtime.frontdoor.ClientHandle;
+import io.puerta.runtime.frontdoor.FrontDoor;
+import io.puerta.runtime.metrics.RuntimeMetrics;
+import io.puerta.runtime.pipeline.RequestSink;
+import io.puerta.runtime.pipeline.RouterGuard;
+import io.puerta.runtime.protocol.resp.RespLimits;
+import io.puerta.runtime.protocol.resp.RespRequestDecoder;
+
+/**
+ * The RESP front door: each connection gets a {@link RespRequestDecoder} and a {@link ClientConnection}, which
+ * publishes every request with the {@link RespDispatcher} and writes the replies back in request order.
+ */
+public final class RespFrontDoor implements FrontDoor {
+
+    private final RequestSink sink;
+    private final RespDispatcher dispatcher;
+    private final Settings.Limits limits;
+    private final RespLimits respLimits;
+    private final RuntimeMetrics metrics;
+
+    public RespFrontDoor(
+            RequestSink sink,
+            RouterGuard router,
+            BackendRegistry backends,
+            Settings.Limits limits,
+            RuntimeMetrics metrics) {
+        this.sink = sink;
+        this.dispatcher = new RespDispatcher(router, backends, sink);
+        this.limits = limits;
+        this.respLimits = new RespLimits(
+                limits.maxArrayLength(), limits.maxBulkBytes(), limits.maxInlineBytes(), limits.maxRequestBytes());
+        this.metrics = metrics;
+    }
+
+    @Override
+    public String protocol() {
+        return "resp";
+    }
+
+    @Override
+    public ClientHandle open(Channel channel) {
+        ClientConnection client = new ClientConnection(channel, sink, dispatcher, limits, metrics);
+        channel.pipeline().addLast("decoder", new RespRequestDecoder(client, respLimits));
+        channel.pipeline().addLast("client", client);
+        return client;
+    }
+}

@@ -1,0 +1,168 @@
+package io.puerta.runtime.frontdoor.resp;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.puerta.runtime.backend.ReplySlot;
+import io.puerta.runtime.pipeline.PluginCallFailed;
+import io.puerta.runtime.pipeline.RouterGuard;
+import io.puerta.runtime.protocol.resp.RespReplyScanner;
+import io.puerta.runtime.protocol.resp.RespWriter;
+import io.puerta.spi.routing.MergeKind;
+import io.puerta.spi.routing.ReplyMerger;
+import io.puerta.spi.routing.RouteDecision;
+import io.puerta.spi.routing.SplitPart;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Collects the replies to the parts of a split request (which may arrive on different backend event loops) and,
+ * when the last one is in, completes the client's slot with the merged reply.
+ */
+final class SplitMerge {
+
+    private final ReplySlot parent;
+    private final MergeKind kind;
+    private final ReplyMerger merger;
+    private final RouterGuard router;
+    private final List<SplitPart> parts;
+    private final ByteBuf[] replies;
+    private final AtomicInteger remaining;
+
+    SplitMerge(ReplySlot parent, RouteDecision.Split split, RouterGuard router) {
+        this.parent = parent;
+        this.kind = split.merge();
+        this.merger = split.merger();
+        this.router = router;
+        this.parts = split.parts();
+        this.replies = new ByteBuf[parts.size()];
+        this.remaining = new AtomicInteger(parts.size());
+    }
+
+    /** The slot for part {@code index}. */
+    ReplySlot partSlot(int index) {
+        return new ReplySlot() {
+            @Override
+            public void complete(ByteBuf reply) {
+                partDone(index, reply);
+            }
+        };
+    }
+
+    private void partDone(int index, ByteBuf reply) {
+        replies[index] = reply;
+        // the decrement publishes the array write above to the thread that sees zero
+        if (remaining.decrementAndGet() == 0) {
+            ByteBuf merged;
+            try {
+                merged = merge();
+            } catch (RuntimeException e) {
+                merged = RespWriter.error(ByteBufAllocator.DEFAULT, "cannot merge replies of a split command: " + e);
+            } finally {
+                for (ByteBuf part : replies) {
+                    part.release();
+                }
+            }
+            parent.complete(merged);
+        }
+    }
+
+    private ByteBuf merge() {
+        if (kind == MergeKind.CUSTOM) {
+            List<ByteBuffer> views = new ArrayList<>(replies.length);
+            for (ByteBuf reply : replies) {
+                views.add(reply.nioBuffer().asReadOnlyBuffer());
+            }
+            try {
+                return Unpooled.copiedBuffer(router.merge(merger, views));
+            } catch (PluginCallFailed e) {
+                return RespWriter.error(ByteBufAllocator.DEFAULT, e.getMessage());
+            }
+        }
+        ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
+        for (ByteBuf reply : replies) {
+            if (type(reply) == '-') {
+                return reply.retainedDuplicate();
+            }
+        }
+        return switch (kind) {
+            case INTEGER_SUM -> {
+                long sum = 0;
+                for (ByteBuf reply : replies) {
+                    sum += integer(reply);
+                }
+                yield RespWriter.integer(alloc, sum);
+            }
+            case ALL_OK -> {
+                for (ByteBuf reply : replies) {
+                    if (!reply.toString(StandardCharsets.US_ASCII).equals("+OK\r\n")) {
+                        yield reply.retainedDuplicate();
+                    }
+                }
+                yield RespWriter.status(alloc, "OK");
+            }
+            case ARRAY_BY_POSITION -> mergeArrays(alloc);
+            case CUSTOM -> throw new IllegalStateException("handled above");
+        };
+    }
+
+    private ByteBuf mergeArrays(ByteBufAllocator alloc) {
+        int total = 0;
+        for (SplitPart part : parts) {
+            total += part.positions().size();
+        }
+        ByteBuf[] elements = new ByteBuf[total];
+        int bytes = 0;
+        for (int p = 0; p < replies.length; p++) {
+            ByteBuf reply = replies[p];
+            List<Integer> positions = parts.get(p).positions();
+            if (type(reply) != '*') {
+                throw new IllegalStateException(
+                        "part " + p + " answered with '" + (char) type(reply) + "', not an array");
+            }
+            int lineEnd = reply.indexOf(reply.readerIndex(), reply.writerIndex(), (byte) '\n');
+            int count = Integer.parseInt(reply.toString(
+                    reply.readerIndex() + 1, lineEnd - 1 - reply.readerIndex() - 1, StandardCharsets.US_ASCII));
+            if (count != positions.size()) {
+                throw new IllegalStateException(
+                        "part " + p + " answered " + count + " elements for " + positions.size() + " keys");
+            }
+            int offset = lineEnd + 1;
+            for (int i = 0; i < count; i++) {
+                int length = RespReplyScanner.lengthOf(reply, offset);
+                int position = positions.get(i);
+                if (position < 0 || position >= total || elements[position] != null) {
+                    throw new IllegalStateException("part " + p + " names position " + position + " wrongly");
+                }
+                elements[position] = reply.slice(offset, length);
+                bytes += length;
+                offset += length;
+            }
+        }
+        ByteBuf merged = alloc.buffer(bytes + 16);
+        RespWriter.writeHeader(merged, '*', total);
+        for (int i = 0; i < total; i++) {
+            if (elements[i] == null) {
+                merged.release();
+                throw new IllegalStateException("no part answered for position " + i);
+            }
+            merged.writeBytes(elements[i], elements[i].readerIndex(), elements[i].readableBytes());
+        }
+        return merged;
+    }
+
+    private static byte type(ByteBuf reply) {
+        return reply.getByte(reply.readerIndex());
+    }
+
+    private static long integer(ByteBuf reply) {
+        String line = reply.toString(StandardCharsets.US_ASCII).trim();
+        if (!line.startsWith(":")) {
+            throw new IllegalStateException("expected an integer reply but got " + line);
+        }
+        return Long.parseLong(line.substring(1));
+    }
+}

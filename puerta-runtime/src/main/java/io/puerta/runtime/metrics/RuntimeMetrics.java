@@ -1,0 +1,76 @@
+package io.puerta.runtime.metrics;
+
+import com.codahale.metrics.Counter;
+import com.codahale.metrics.Meter;
+import com.codahale.metrics.MetricRegistry;
+
+/** The runtime's own metrics, registered in one Dropwizard registry under {@code puerta.*}. */
+public final class RuntimeMetrics {
+
+    private final MetricRegistry registry;
+    private final Meter requests;
+    private final Counter protocolErrors;
+    private final Counter routerFailures;
+    private final Counter backendErrors;
+    private final Counter overflows;
+    private final Counter clientConnections;
+    private final Counter ringFull;
+    private final java.util.concurrent.atomic.AtomicInteger dedicatedConnections =
+            new java.util.concurrent.atomic.AtomicInteger();
+
+    public RuntimeMetrics(MetricRegistry registry) {
+        this.registry = registry;
+        this.requests = registry.meter("puerta.requests");
+        this.protocolErrors = registry.counter("puerta.errors.protocol");
+        this.routerFailures = registry.counter("puerta.errors.router");
+        this.backendErrors = registry.counter("puerta.errors.backend");
+        this.overflows = registry.counter("puerta.errors.overflow");
+        this.clientConnections = registry.counter("puerta.clients.connected");
+        this.ringFull = registry.counter("puerta.ring.full");
+        registry.register("puerta.backend.dedicated-connections", (com.codahale.metrics.Gauge<Integer>)
+                dedicatedConnections::get);
+    }
+
+    public MetricRegistry registry() {
+        return registry;
+    }
+
+    /** Requests accepted from clients. */
+    public Meter requests() {
+        return requests;
+    }
+
+    /** Client input that was not a valid frame. */
+    public Counter protocolErrors() {
+        return protocolErrors;
+    }
+
+    /** Requests failed because plugin code threw. */
+    public Counter routerFailures() {
+        return routerFailures;
+    }
+
+    /** Requests failed because a backend was unreachable, closed, or too slow. */
+    public Counter backendErrors() {
+        return backendErrors;
+    }
+
+    /** Clients disconnected for exceeding a per-client limit. */
+    public Counter overflows() {
+        return overflows;
+    }
+
+    public Counter clientConnections() {
+        return clientConnections;
+    }
+
+    /** Times a client's request found the ring full and waited (reading from that client paused meanwhile). */
+    public Counter ringFull() {
+        return ringFull;
+    }
+
+    /** Backend connections single clients hold now (blocking commands, transactions, subscribers). */
+    public java.util.concurrent.atomic.AtomicInteger dedicatedConnections() {
+        return dedicatedConnections;
+    }
+}
