@@ -4,7 +4,11 @@ import com.codahale.metrics.Counter;
 import io.puerta.runtime.plugin.PluginCalls;
 import io.puerta.runtime.plugin.Registered;
 import io.puerta.spi.PluginException;
+import io.puerta.spi.backend.Backend;
 import io.puerta.spi.request.Request;
+import io.puerta.spi.routing.Redirect;
+import io.puerta.spi.routing.RedirectAware;
+import io.puerta.spi.routing.ReplyAware;
 import io.puerta.spi.routing.ReplyMerger;
 import io.puerta.spi.routing.RouteDecision;
 import io.puerta.spi.routing.Router;
@@ -80,29 +84,43 @@ public final class RouterGuard {
         return guarded(() -> router.reconfigure(config), false, "apply the new configuration; it keeps the old one");
     }
 
+    /** How many redirections to follow for the router's requests: 0 unless it is {@link RedirectAware}. */
     public int maxRedirects() {
-        return Math.max(0, guarded(router::maxRedirects, 0, "say how many redirections to follow; following none"));
+        if (!(router instanceof RedirectAware aware)) {
+            return 0;
+        }
+        return Math.max(0, guarded(aware::maxRedirects, 0, "say how many redirections to follow; following none"));
     }
 
-    /** Tells the router about a redirection the runtime followed (on the routing stage), guarded. */
-    public void redirected(io.puerta.spi.routing.Redirect redirect) {
-        guarded(
-                () -> {
-                    router.redirected(redirect);
-                    return null;
-                },
-                null,
-                "take a redirection into account");
+    /** Tells a {@link RedirectAware} router about a redirection the runtime followed (on the routing stage). */
+    public void redirected(Redirect redirect) {
+        if (router instanceof RedirectAware aware) {
+            guarded(
+                    () -> {
+                        aware.redirected(redirect);
+                        return null;
+                    },
+                    null,
+                    "take a redirection into account");
+        }
+    }
+
+    /** Whether the router wants to see replies ({@link ReplyAware}). */
+    public boolean observesReplies() {
+        return router instanceof ReplyAware;
     }
 
     /**
-     * Shows the router a reply (on a backend event loop), guarded: a failure is logged once per kind and the reply
-     * goes on to the client all the same.
+     * Shows a {@link ReplyAware} router a reply (on a backend event loop; the contract makes it thread-safe),
+     * guarded: a failure is logged once per kind and the reply goes on to the client all the same.
      */
-    public void replied(Request request, io.puerta.spi.backend.Backend backend, ByteBuffer reply) {
+    public void replied(Request request, Backend backend, ByteBuffer reply) {
+        if (!(router instanceof ReplyAware aware)) {
+            return;
+        }
         try {
             PluginCalls.withContext(pluginLoader, () -> {
-                router.replied(request, backend, reply);
+                aware.replied(request, backend, reply);
                 return null;
             });
         } catch (Throwable t) {

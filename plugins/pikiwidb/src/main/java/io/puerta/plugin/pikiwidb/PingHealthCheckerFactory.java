@@ -1,11 +1,12 @@
 package io.puerta.plugin.pikiwidb;
 
 import com.typesafe.config.Config;
+import io.puerta.plugin.redis.common.resp.BlockingRespClient;
+import io.puerta.plugin.redis.common.resp.RespError;
 import io.puerta.spi.PluginContext;
 import io.puerta.spi.health.HealthChecker;
 import io.puerta.spi.health.HealthCheckerFactory;
 import io.puerta.spi.health.HealthResult;
-import io.puerta.spi.resp.BlockingRespClient;
 
 /**
  * {@code redis-ping}: a standalone Redis-protocol server (pikiwidb, Redis, Valkey) is healthy when it answers
@@ -27,9 +28,7 @@ public final class PingHealthCheckerFactory implements HealthCheckerFactory {
                 if ("PONG".equals(reply)) {
                     return HealthResult.up("PONG");
                 }
-                String answer = reply instanceof BlockingRespClient.RespError error
-                        ? "-" + error.message()
-                        : String.valueOf(reply);
+                String answer = reply instanceof RespError error ? "-" + error.message() : String.valueOf(reply);
                 return HealthResult.down("PING answered " + answer);
             }
         };

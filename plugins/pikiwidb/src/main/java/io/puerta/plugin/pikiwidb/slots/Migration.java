@@ -1,8 +1,9 @@
 package io.puerta.plugin.pikiwidb.slots;
 
+import io.puerta.plugin.redis.common.resp.BlockingRespClient;
+import io.puerta.plugin.redis.common.resp.RespError;
 import io.puerta.spi.backend.Backend;
 import io.puerta.spi.metrics.Counter;
-import io.puerta.spi.resp.BlockingRespClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -150,7 +151,7 @@ final class Migration implements Runnable {
                         List<byte[]> chunk = keys.subList(from, Math.min(keys.size(), from + batch));
                         Object result =
                                 client.call(migrateArgs(entry.getKey(), chunk).toArray(byte[][]::new));
-                        if (result instanceof BlockingRespClient.RespError error) {
+                        if (result instanceof RespError error) {
                             throw new IOException("MIGRATE from " + source.address() + " to "
                                     + entry.getKey().address() + " failed: " + error.message());
                         }

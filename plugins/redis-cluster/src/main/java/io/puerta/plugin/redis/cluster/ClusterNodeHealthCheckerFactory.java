@@ -1,11 +1,12 @@
 package io.puerta.plugin.redis.cluster;
 
 import com.typesafe.config.Config;
+import io.puerta.plugin.redis.common.resp.BlockingRespClient;
+import io.puerta.plugin.redis.common.resp.RespError;
 import io.puerta.spi.PluginContext;
 import io.puerta.spi.health.HealthChecker;
 import io.puerta.spi.health.HealthCheckerFactory;
 import io.puerta.spi.health.HealthResult;
-import io.puerta.spi.resp.BlockingRespClient;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -49,7 +50,7 @@ public final class ClusterNodeHealthCheckerFactory implements HealthCheckerFacto
     }
 
     private static String describe(Object reply) {
-        if (reply instanceof BlockingRespClient.RespError error) {
+        if (reply instanceof RespError error) {
             return "-" + error.message();
         }
         return String.valueOf(reply);

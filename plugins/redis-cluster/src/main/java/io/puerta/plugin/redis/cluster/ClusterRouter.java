@@ -6,6 +6,7 @@ import io.puerta.spi.backend.Backend;
 import io.puerta.spi.backend.BackendHealth;
 import io.puerta.spi.metrics.Counter;
 import io.puerta.spi.routing.Redirect;
+import io.puerta.spi.routing.RedirectAware;
 import io.puerta.spi.routing.RouteDecision;
 import java.util.List;
 import org.slf4j.Logger;
@@ -18,7 +19,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Runs on the routing stage only; new maps arrive there too, so no locks.
  */
-final class ClusterRouter extends ShardedRouterBase {
+final class ClusterRouter extends ShardedRouterBase implements RedirectAware {
 
     private static final Logger log = LoggerFactory.getLogger(ClusterRouter.class);
 

@@ -2,9 +2,10 @@ package io.puerta.plugin.redis.cluster;
 
 import io.puerta.plugin.redis.common.command.CommandTable;
 import io.puerta.plugin.redis.common.command.LearnedCommand;
+import io.puerta.plugin.redis.common.resp.BlockingRespClient;
+import io.puerta.plugin.redis.common.resp.RespError;
 import io.puerta.spi.PluginContext;
 import io.puerta.spi.backend.Backend;
-import io.puerta.spi.resp.BlockingRespClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -99,7 +100,7 @@ final class ClusterTopology implements AutoCloseable {
         for (Backend node : candidates) {
             try (BlockingRespClient client = new BlockingRespClient(node.host(), node.port(), timeout)) {
                 Object reply = client.call("COMMAND");
-                if (reply instanceof BlockingRespClient.RespError error) {
+                if (reply instanceof RespError error) {
                     log.warn("{} refused COMMAND ({}); routing by the built-in command table", node, error.message());
                     return builtin;
                 }
@@ -149,7 +150,7 @@ final class ClusterTopology implements AutoCloseable {
     private SlotMap query(Backend node) throws IOException {
         try (BlockingRespClient client = new BlockingRespClient(node.host(), node.port(), timeout)) {
             Object reply = client.call("CLUSTER", "SLOTS");
-            if (reply instanceof BlockingRespClient.RespError error) {
+            if (reply instanceof RespError error) {
                 throw new IOException("CLUSTER SLOTS answered " + error.message());
             }
             SlotMap map = SlotMap.empty();

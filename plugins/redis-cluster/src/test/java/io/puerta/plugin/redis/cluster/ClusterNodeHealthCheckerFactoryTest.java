@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.Mockito.mock;
 
 import com.typesafe.config.ConfigFactory;
+import io.puerta.plugin.redis.common.resp.BlockingRespClient;
 import io.puerta.runtime.testing.RedisServerProcess;
 import io.puerta.runtime.testing.TestingBackend;
 import io.puerta.spi.PluginContext;
 import io.puerta.spi.health.HealthChecker;
 import io.puerta.spi.health.HealthResult;
-import io.puerta.spi.resp.BlockingRespClient;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

@@ -7,6 +7,7 @@ import io.puerta.spi.backend.BackendHealth;
 import io.puerta.spi.metrics.Counter;
 import io.puerta.spi.request.MongoMessage;
 import io.puerta.spi.request.Request;
+import io.puerta.spi.routing.ReplyAware;
 import io.puerta.spi.routing.RouteDecision;
 import io.puerta.spi.routing.Router;
 import io.puerta.spi.routing.SplitPart;
@@ -32,7 +33,7 @@ import org.bson.BsonValue;
  *
  * <p>Routing stage only, except {@link #replied}, which only touches the thread-safe {@link CursorPins}.
  */
-final class AffinityRouter implements Router {
+final class AffinityRouter implements Router, ReplyAware {
 
     private static final Set<String> HANDSHAKES = Set.of("hello", "isMaster", "ismaster");
     private static final Set<String> AUTHENTICATION = Set.of("saslStart", "saslContinue", "authenticate", "logout");
@@ -239,7 +240,10 @@ final class AffinityRouter implements Router {
         return HexFormat.of().formatHex(bytes) + ":" + message.txnNumber().getAsLong();
     }
 
-    /** Pins the cursors replies open (any thread); forgets those a getMore exhausted. */
+    /**
+     * Pins the cursors replies open; forgets those a getMore exhausted. On backend I/O threads, concurrently with
+     * {@link #route}: it reads only final fields and writes only {@link CursorPins}, a concurrent map.
+     */
     @Override
     public void replied(Request request, Backend backend, ByteBuffer reply) {
         if (!perMessage || !(request instanceof MongoMessage message)) {

@@ -1,7 +1,8 @@
 package io.puerta.plugin.redis.cluster.testing;
 
+import io.puerta.plugin.redis.common.resp.BlockingRespClient;
+import io.puerta.plugin.redis.common.resp.RespError;
 import io.puerta.runtime.testing.RedisServerProcess;
-import io.puerta.spi.resp.BlockingRespClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -131,7 +132,7 @@ public final class RedisCluster implements AutoCloseable {
     public static Object call(RedisServerProcess node, String... args) {
         try (BlockingRespClient client = new BlockingRespClient("127.0.0.1", node.port(), TIMEOUT)) {
             Object reply = client.call(args);
-            if (reply instanceof BlockingRespClient.RespError error) {
+            if (reply instanceof RespError error) {
                 throw new IllegalStateException(String.join(" ", args) + " on " + node.port() + ": " + error.message());
             }
             return reply;

@@ -1,33 +1,56 @@
 package io.puerta.plugin.redis.common.resp;
 
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Reads the RESP values the proxy merges (integers, bulk strings, arrays of them) from a complete reply. Errors
- * are returned as {@link ServerError} so that a merger can pass them on.
+ * The Redis plugins' one RESP reply parser, over a whole reply in memory (what a reply merger is given) or over a
+ * socket's stream ({@link BlockingRespClient}). Values: {@link String} (status), {@link RespError}, {@link Long},
+ * {@code byte[]} (bulk; null for nil) and {@code List<Object>} (array; null for nil).
  */
 public final class RespReader {
 
-    private final ByteBuffer buffer;
+    private final Input input;
 
+    /** Reads the reply (or replies) in {@code reply}, from its position; the buffer itself is not moved. */
     public RespReader(ByteBuffer reply) {
-        this.buffer = reply.duplicate();
+        this.input = new BufferInput(reply.duplicate());
     }
 
+    /** Reads replies from a stream as they arrive; {@link #read} then throws {@link UncheckedIOException}. */
+    public RespReader(InputStream in) {
+        this.input = new StreamInput(in);
+    }
+
+    /** The type byte of the next value, without taking it. In-memory replies only. */
     public byte peekType() {
-        return buffer.get(buffer.position());
+        if (!(input instanceof BufferInput buffer)) {
+            throw new IllegalStateException("peekType() is for in-memory replies");
+        }
+        return buffer.buffer.get(buffer.buffer.position());
     }
 
-    /** The next value: Long, byte[] (or null), String (status), {@link ServerError}, or Object[] for arrays. */
+    /**
+     * The next value.
+     *
+     * @throws IllegalArgumentException when the bytes are not RESP
+     * @throws UncheckedIOException when the stream fails or ends inside a reply
+     */
     public Object read() {
-        byte type = buffer.get();
+        int type = input.next();
         String line = line();
         switch (type) {
             case '+':
                 return line;
             case '-':
-                return new ServerError(line);
+                return new RespError(line);
             case ':':
                 return Long.parseLong(line);
             case '$': {
@@ -35,19 +58,20 @@ public final class RespReader {
                 if (length < 0) {
                     return null;
                 }
-                byte[] bytes = new byte[length];
-                buffer.get(bytes);
-                buffer.position(buffer.position() + 2);
-                return bytes;
+                byte[] value = input.take(length);
+                if (input.next() != '\r' || input.next() != '\n') {
+                    throw new IllegalArgumentException("bulk string not terminated by CRLF");
+                }
+                return value;
             }
             case '*': {
                 int count = Integer.parseInt(line);
                 if (count < 0) {
                     return null;
                 }
-                Object[] items = new Object[count];
+                List<Object> items = new ArrayList<>(Math.min(count, 1024));
                 for (int i = 0; i < count; i++) {
-                    items[i] = read();
+                    items.add(read());
                 }
                 return items;
             }
@@ -57,21 +81,70 @@ public final class RespReader {
     }
 
     private String line() {
-        int start = buffer.position();
-        int end = start;
-        while (buffer.get(end) != '\r') {
-            end++;
+        StringBuilder line = new StringBuilder();
+        int b;
+        while ((b = input.next()) != '\r') {
+            line.append((char) b);
         }
-        byte[] bytes = new byte[end - start];
-        buffer.get(bytes);
-        buffer.position(end + 2);
-        return new String(bytes, StandardCharsets.UTF_8);
+        if (input.next() != '\n') {
+            throw new IllegalArgumentException("reply line not terminated by CRLF");
+        }
+        // lines are ASCII in practice; decode as UTF-8 all the same, as servers may put any text in an error
+        return new String(line.toString().getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
     }
 
-    /** An error reply of a server, e.g. {@code ERR wrong number of arguments}. */
-    public record ServerError(String message) {
-        public ByteBuffer toReply() {
-            return ByteBuffer.wrap(("-" + message + "\r\n").getBytes(StandardCharsets.UTF_8));
+    private interface Input {
+        int next();
+
+        byte[] take(int length);
+    }
+
+    private record BufferInput(ByteBuffer buffer) implements Input {
+        @Override
+        public int next() {
+            try {
+                return buffer.get() & 0xff;
+            } catch (BufferUnderflowException e) {
+                throw new IllegalArgumentException("reply ends early");
+            }
+        }
+
+        @Override
+        public byte[] take(int length) {
+            if (buffer.remaining() < length) {
+                throw new IllegalArgumentException("reply ends early");
+            }
+            byte[] bytes = new byte[length];
+            buffer.get(bytes);
+            return bytes;
+        }
+    }
+
+    private record StreamInput(InputStream in) implements Input {
+        @Override
+        public int next() {
+            try {
+                int b = in.read();
+                if (b < 0) {
+                    throw new EOFException("connection closed inside a reply");
+                }
+                return b;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public byte[] take(int length) {
+            try {
+                byte[] bytes = in.readNBytes(length);
+                if (bytes.length < length) {
+                    throw new EOFException("truncated bulk reply");
+                }
+                return bytes;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.puerta.plugin.redis.common.routing;
 
 import io.puerta.plugin.redis.common.resp.RespBuilder;
+import io.puerta.plugin.redis.common.resp.RespError;
 import io.puerta.plugin.redis.common.resp.RespReader;
 import io.puerta.spi.backend.Backend;
 import io.puerta.spi.request.RespCommand;
@@ -151,7 +152,7 @@ public final class ProxyCommands {
     /** SCRIPT LOAD: every server's digest is the same; the first error, if any, is the reply. */
     static ByteBuffer sameFromAll(List<ByteBuffer> replies) {
         for (ByteBuffer reply : replies) {
-            if (new RespReader(reply).read() instanceof RespReader.ServerError error) {
+            if (new RespReader(reply).read() instanceof RespError error) {
                 return error.toReply();
             }
         }
@@ -163,16 +164,16 @@ public final class ProxyCommands {
         long[] known = null;
         for (ByteBuffer reply : replies) {
             Object value = new RespReader(reply).read();
-            if (value instanceof RespReader.ServerError error) {
+            if (value instanceof RespError error) {
                 return error.toReply();
             }
-            Object[] flags = (Object[]) value;
+            List<?> flags = (List<?>) value;
             if (known == null) {
-                known = new long[flags.length];
+                known = new long[flags.size()];
                 java.util.Arrays.fill(known, 1);
             }
-            for (int i = 0; i < flags.length; i++) {
-                known[i] &= (Long) flags[i];
+            for (int i = 0; i < flags.size(); i++) {
+                known[i] &= (Long) flags.get(i);
             }
         }
         RespBuilder merged = new RespBuilder().arrayHeader(known.length);
@@ -197,7 +198,7 @@ public final class ProxyCommands {
                 text.append("\r\n# Backend ").append(names.get(i)).append("\r\n");
                 if (reply instanceof byte[] bytes) {
                     text.append(new String(bytes, StandardCharsets.UTF_8));
-                } else if (reply instanceof RespReader.ServerError error) {
+                } else if (reply instanceof RespError error) {
                     text.append("error:").append(error.message()).append("\r\n");
                 }
             }
@@ -230,7 +231,7 @@ public final class ProxyCommands {
         return RouteDecision.split(List.of(part), replies -> {
             ByteBuffer reply = replies.get(0);
             Object value = new RespReader(reply).read();
-            if (!(value instanceof Object[] pair) || pair.length != 2 || !(pair[0] instanceof byte[] next)) {
+            if (!(value instanceof List<?> pair) || pair.size() != 2 || !(pair.get(0) instanceof byte[] next)) {
                 return reply; // an error, passed on as the server gave it
             }
             long nextServerCursor = Long.parseUnsignedLong(new String(next, StandardCharsets.US_ASCII));
@@ -245,8 +246,8 @@ public final class ProxyCommands {
             }
             RespBuilder merged = new RespBuilder().arrayHeader(2);
             merged.bulkString(Long.toUnsignedString(proxyCursor));
-            Object[] keys = (Object[]) pair[1];
-            merged.arrayHeader(keys.length);
+            List<?> keys = (List<?>) pair.get(1);
+            merged.arrayHeader(keys.size());
             for (Object key : keys) {
                 merged.bulkString((byte[]) key);
             }
@@ -283,10 +284,10 @@ public final class ProxyCommands {
         List<byte[]> all = new ArrayList<>();
         for (ByteBuffer reply : replies) {
             Object value = new RespReader(reply).read();
-            if (value instanceof RespReader.ServerError error) {
+            if (value instanceof RespError error) {
                 return error.toReply();
             }
-            for (Object item : (Object[]) value) {
+            for (Object item : (List<?>) value) {
                 all.add((byte[]) item);
             }
         }

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.puerta.plugin.redis.common.resp.BlockingRespClient;
 import io.puerta.runtime.testing.RedisServerProcess;
-import io.puerta.spi.resp.BlockingRespClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
