@@ -2,25 +2,19 @@ package io.puerta.runtime.backend.mongo;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.puerta.runtime.backend.BackendNode;
+import io.puerta.runtime.backend.ReconnectingConnection;
 import io.puerta.runtime.protocol.mongo.MongoFrame;
 import io.puerta.runtime.protocol.mongo.MongoFrameDecoder;
 import io.puerta.runtime.protocol.mongo.MongoProtocolError;
 import io.puerta.runtime.protocol.mongo.MongoRequest;
-import java.net.InetSocketAddress;
-import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,106 +23,72 @@ import org.slf4j.LoggerFactory;
  * a request id unique on this connection; replies are matched by their responseTo, which can come in any order,
  * and an exhaust cursor's replies ({@code moreToCome}) all go to the one exchange that asked. When credentials
  * are configured the connection authenticates itself (SCRAM-SHA-256) before any client message goes out.
+ * Connecting, queueing, timeouts and failures are {@link ReconnectingConnection}'s.
  *
- * <p>Threads: {@link #send} from the routing stage; everything else on {@link #loop}, which owns the state.
+ * <p>Threads: {@link #send(MongoExchange)} from any thread; everything else on the event loop.
  */
-public final class MongoMuxConnection {
+public final class MongoMuxConnection extends ReconnectingConnection<MongoExchange> {
 
     private static final Logger log = LoggerFactory.getLogger(MongoMuxConnection.class);
 
-    private enum State {
-        DISCONNECTED,
-        CONNECTING,
-        AUTHENTICATING,
-        READY,
-        CLOSED
-    }
-
     private final BackendNode node;
-    private final InetSocketAddress address;
-    private final EventLoop loop;
     private final MongoBackends owner;
 
     // event loop only
-    private State state = State.DISCONNECTED;
-    private Channel channel;
     private final Map<Integer, MongoExchange> inFlight = new HashMap<>();
-    private final ArrayDeque<MongoExchange> waiting = new ArrayDeque<>();
     private int nextId = 1;
-    private long retryAfterNanos;
-    private String lastFailure;
-    private String closeReason;
-    private ScheduledFuture<?> timeoutCheck;
     private MongoAuthenticator authenticator;
 
     MongoMuxConnection(BackendNode node, EventLoop loop, MongoBackends owner) {
+        super("mongos", node.host(), node.port(), loop, owner::bootstrap, owner.options(), true);
         this.node = node;
-        this.address = new InetSocketAddress(node.host(), node.port());
-        this.loop = loop;
         this.owner = owner;
     }
 
     /** Sends an exchange (any thread): its frame goes out with this connection's own request id. */
     public void send(MongoExchange exchange) {
-        try {
-            loop.execute(() -> dispatch(exchange));
-        } catch (RejectedExecutionException e) {
+        if (!execute(() -> send(List.of(exchange)))) {
             exchange.releaseFrame();
             exchange.target.fail(exchange.request, "proxy is shutting down", 91, "ShutdownInProgress");
         }
     }
 
     void close() {
-        try {
-            loop.execute(() -> {
-                state = State.CLOSED;
-                failWaiting("proxy is shutting down");
-                if (channel != null) {
-                    closeReason = "proxy is shutting down";
-                    channel.close();
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            // the loop is gone, and the channel with it
-        }
+        close("proxy is shutting down");
     }
 
-    private void dispatch(MongoExchange exchange) {
-        switch (state) {
-            case READY -> {
-                write(exchange);
-                channel.flush();
-            }
-            case CONNECTING, AUTHENTICATING -> queue(exchange);
-            case DISCONNECTED -> {
-                if (System.nanoTime() - retryAfterNanos < 0) {
-                    fail(exchange, lastFailure);
-                } else {
-                    queue(exchange);
-                    connect();
-                }
-            }
-            case CLOSED -> fail(exchange, "proxy is shutting down");
-        }
+    @Override
+    protected void initChannel(Channel channel) {
+        channel.pipeline().addLast("frames", new MongoFrameDecoder(owner.maxMessageBytes()));
+        channel.pipeline().addLast("replies", new ResponseToReplies());
     }
 
-    private void queue(MongoExchange exchange) {
-        if (waiting.size() >= owner.options().maxQueuedWhileConnecting()) {
-            fail(
-                    exchange,
-                    "mongos " + node.address() + " is connecting and already has " + waiting.size()
-                            + " messages waiting");
+    @Override
+    protected void prepare(Channel channel) {
+        if (owner.credentials() == null) {
+            ready();
+            return;
+        }
+        authenticator = new MongoAuthenticator(owner.credentials(), channel, this::authenticated);
+        authenticator.start();
+    }
+
+    private void authenticated(String failure) {
+        authenticator = null;
+        if (failure == null) {
+            ready();
         } else {
-            waiting.add(exchange);
+            prepareFailed(name + " refused the proxy's credentials: " + failure);
         }
     }
 
-    private void write(MongoExchange exchange) {
+    @Override
+    protected void write(Channel channel, MongoExchange exchange, long nowNanos) {
         ByteBuf frame = exchange.frame;
         exchange.frame = null;
         int id = nextId();
         exchange.proxyRequestId = id;
-        exchange.sentAtNanos = System.nanoTime();
+        exchange.sentAtNanos = nowNanos;
         int start = frame.readerIndex();
         frame.setIntLE(start + 4, id);
         if (frame.getIntLE(start + 12) == MongoFrame.OP_MSG
@@ -150,126 +110,41 @@ public final class MongoMuxConnection {
         return id;
     }
 
-    private void connect() {
-        state = State.CONNECTING;
-        ChannelFuture future = owner.bootstrap(loop)
-                .handler(new ChannelInitializer<>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast("frames", new MongoFrameDecoder(owner.maxMessageBytes()));
-                        ch.pipeline().addLast("replies", new ReplyHandler());
-                    }
-                })
-                .connect(address);
-        future.addListener((ChannelFuture f) -> onConnect(f));
-    }
-
-    private void onConnect(ChannelFuture future) {
-        if (state == State.CLOSED) {
-            future.channel().close();
-            return;
-        }
-        if (!future.isSuccess()) {
-            Throwable cause = future.cause();
-            down("mongos " + node.address() + " unavailable: "
-                    + (cause == null ? "connect failed" : cause.getMessage()));
-            return;
-        }
-        channel = future.channel();
-        long period = Math.max(10, Math.min(owner.options().requestTimeout().toMillis() / 4, 250));
-        timeoutCheck = loop.scheduleAtFixedRate(this::checkTimeouts, period, period, TimeUnit.MILLISECONDS);
-        if (owner.credentials() != null) {
-            state = State.AUTHENTICATING;
-            authenticator = new MongoAuthenticator(owner.credentials(), channel, this::authenticated);
-            authenticator.start();
-        } else {
-            ready();
-        }
-    }
-
-    private void authenticated(String failure) {
-        authenticator = null;
-        if (failure == null) {
-            ready();
-            return;
-        }
-        closeReason = "mongos " + node.address() + " refused the proxy's credentials: " + failure;
-        log.warn(closeReason);
-        lastFailure = closeReason;
-        retryAfterNanos = System.nanoTime() + owner.options().reconnectBackoff().toNanos();
-        failWaiting(closeReason);
-        channel.close();
-    }
-
-    private void ready() {
-        state = State.READY;
-        MongoExchange exchange;
-        while ((exchange = waiting.poll()) != null) {
-            write(exchange);
-        }
-        channel.flush();
-    }
-
-    private void down(String reason) {
-        state = State.DISCONNECTED;
-        lastFailure = reason;
-        retryAfterNanos = System.nanoTime() + owner.options().reconnectBackoff().toNanos();
-        log.debug(reason);
-        failWaiting(reason);
-    }
-
-    private void checkTimeouts() {
-        long limit = owner.options().requestTimeout().toNanos();
-        long now = System.nanoTime();
-        for (MongoExchange exchange : inFlight.values()) {
-            if (now - exchange.sentAtNanos > limit) {
-                closeReason = "mongos " + node.address() + " did not reply within "
-                        + owner.options().requestTimeout().toMillis() + " ms";
-                channel.close();
-                return;
-            }
-        }
-    }
-
-    private void onClosed(Channel closed) {
-        if (closed != channel) {
-            return;
-        }
-        channel = null;
-        if (timeoutCheck != null) {
-            timeoutCheck.cancel(false);
-        }
-        String reason = closeReason != null ? closeReason : "mongos " + node.address() + " closed the connection";
-        closeReason = null;
-        if (state != State.CLOSED) {
-            state = State.DISCONNECTED;
-        }
-        if (!inFlight.isEmpty()) {
-            log.warn("{}; failing {} messages in flight", reason, inFlight.size());
-        }
-        Iterator<MongoExchange> it = inFlight.values().iterator();
-        while (it.hasNext()) {
-            MongoExchange exchange = it.next();
-            it.remove();
-            fail(exchange, reason);
-        }
-        failWaiting(reason);
-    }
-
-    private void failWaiting(String reason) {
-        MongoExchange exchange;
-        while ((exchange = waiting.poll()) != null) {
-            fail(exchange, reason);
-        }
-    }
-
-    private void fail(MongoExchange exchange, String reason) {
+    @Override
+    protected void fail(MongoExchange exchange, String reason) {
         exchange.releaseFrame();
         owner.metrics().backendErrors().inc();
         if (exchange.expectsReply) {
             // HostUnreachable is one of the errors drivers retry, on a connection the proxy routes anew
             exchange.target.fail(exchange.request, reason, 6, "HostUnreachable");
         }
+    }
+
+    @Override
+    protected void failInFlight(String reason) {
+        Iterator<MongoExchange> it = inFlight.values().iterator();
+        while (it.hasNext()) {
+            MongoExchange exchange = it.next();
+            it.remove();
+            fail(exchange, reason);
+        }
+    }
+
+    @Override
+    protected int inFlight() {
+        return inFlight.size();
+    }
+
+    @Override
+    protected long oldestSentAtNanos() {
+        long oldest = Long.MAX_VALUE;
+        for (MongoExchange exchange : inFlight.values()) {
+            // compared as differences: nanoTime may be negative
+            if (oldest == Long.MAX_VALUE || exchange.sentAtNanos - oldest < 0) {
+                oldest = exchange.sentAtNanos;
+            }
+        }
+        return oldest;
     }
 
     private void onReply(MongoFrame reply) {
@@ -280,10 +155,7 @@ public final class MongoMuxConnection {
         }
         ByteBuf bytes = reply.bytes();
         int start = bytes.readerIndex();
-        boolean moreToCome = reply.opCode() == MongoFrame.OP_MSG
-                && bytes.readableBytes() >= 20
-                && (bytes.getIntLE(start + 16) & 0x2) != 0;
-        if (!moreToCome) {
+        if (!MongoFrame.moreToCome(bytes)) {
             inFlight.remove(reply.responseTo());
         } else {
             exchange.sentAtNanos = System.nanoTime(); // an exhaust cursor: the next batch is on its way
@@ -293,8 +165,8 @@ public final class MongoMuxConnection {
         exchange.target.reply(bytes);
     }
 
-    /** Backend messages: replies, or (while authenticating) the SCRAM conversation. */
-    private final class ReplyHandler extends ChannelInboundHandlerAdapter {
+    /** Backend messages: replies matched by responseTo, or (while authenticating) the SCRAM conversation. */
+    private final class ResponseToReplies extends Replies {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -305,27 +177,12 @@ public final class MongoMuxConnection {
                     onReply(frame);
                 }
             } else if (msg instanceof MongoProtocolError error) {
-                closeReason = "mongos " + node.address() + " sent something that is not a MongoDB message: "
-                        + error.message();
-                log.warn(closeReason);
-                ctx.close();
+                String reason = name + " sent something that is not a MongoDB message: " + error.message();
+                log.warn(reason);
+                closeBecause(reason);
             } else {
                 ReferenceCountUtil.release(msg);
             }
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            if (closeReason == null) {
-                closeReason = "mongos " + node.address() + " connection failed: " + cause.getMessage();
-            }
-            ctx.close();
-        }
-
-        @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
-            onClosed(ctx.channel());
-            ctx.fireChannelInactive();
         }
     }
 }

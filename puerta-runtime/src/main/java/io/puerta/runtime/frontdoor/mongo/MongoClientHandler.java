@@ -13,7 +13,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.puerta.runtime.backend.BackendNode;
 import io.puerta.runtime.backend.mongo.MongoExchange;
 import io.puerta.runtime.frontdoor.Backlog;
-import io.puerta.runtime.frontdoor.ClientHandle;
+import io.puerta.runtime.frontdoor.ClientConnectionBase;
 import io.puerta.runtime.pipeline.StageHandler;
 import io.puerta.runtime.protocol.mongo.BsonScan;
 import io.puerta.runtime.protocol.mongo.MongoFrame;
@@ -21,14 +21,10 @@ import io.puerta.runtime.protocol.mongo.MongoFrameDecoder;
 import io.puerta.runtime.protocol.mongo.MongoProtocolError;
 import io.puerta.runtime.protocol.mongo.MongoReplies;
 import io.puerta.runtime.protocol.mongo.MongoRequest;
-import io.puerta.runtime.transport.RemoteAddress;
-import io.puerta.spi.request.ClientInfo;
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,11 +37,9 @@ import org.slf4j.LoggerFactory;
  * <p>Replies owed are counted in both modes (a spliced connection's replies are framed on their way back), so that
  * graceful shutdown drains MongoDB clients as it drains RESP ones.
  */
-final class MongoClientHandler extends ChannelInboundHandlerAdapter
-        implements ClientInfo, ClientHandle, MongoExchange.Target {
+final class MongoClientHandler extends ClientConnectionBase implements MongoExchange.Target {
 
     private static final Logger log = LoggerFactory.getLogger(MongoClientHandler.class);
-    private static final AtomicLong IDS = new AtomicLong();
     private static final int MAX_EARLY_MESSAGES = 64;
 
     private enum Mode {
@@ -55,11 +49,7 @@ final class MongoClientHandler extends ChannelInboundHandlerAdapter
         PER_MESSAGE
     }
 
-    private final long id = IDS.incrementAndGet();
-    private final Channel channel;
     private final MongoRouting routing;
-    private final String remoteHost;
-    private final int remotePort;
     private final AtomicInteger outstanding = new AtomicInteger();
     private final Backlog backlog;
 
@@ -73,38 +63,14 @@ final class MongoClientHandler extends ChannelInboundHandlerAdapter
     private volatile String identity;
 
     MongoClientHandler(Channel channel, MongoRouting routing) {
-        this.channel = channel;
+        super(channel, routing.metrics().clientConnections());
         this.routing = routing;
         this.backlog = new Backlog(
                 channel, routing.sink(), this::updateAutoRead, routing.metrics().ringFull());
-        RemoteAddress remote = RemoteAddress.of(channel);
-        this.remoteHost = remote.host();
-        this.remotePort = remote.port();
-    }
-
-    @Override
-    public long connectionId() {
-        return id;
-    }
-
-    @Override
-    public String remoteHost() {
-        return remoteHost;
-    }
-
-    @Override
-    public int remotePort() {
-        return remotePort;
     }
 
     void identity(String identity) {
         this.identity = identity;
-    }
-
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) {
-        routing.metrics().clientConnections().inc();
-        ctx.fireChannelActive();
     }
 
     @Override
@@ -242,11 +208,6 @@ final class MongoClientHandler extends ChannelInboundHandlerAdapter
         return Math.max(0, outstanding.get()) + (mode == Mode.ROUTING ? 1 : 0);
     }
 
-    @Override
-    public void close() {
-        channel.close();
-    }
-
     private void closeWhenWritten() {
         channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
@@ -368,26 +329,14 @@ final class MongoClientHandler extends ChannelInboundHandlerAdapter
     }
 
     @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
+    protected void closed() {
         closing = true;
-        routing.metrics().clientConnections().dec();
         releaseEarly();
         backlog.discardAll();
         if (backend != null) {
             backend.close();
         }
         routing.announceClosed(id, channel.eventLoop());
-        ctx.fireChannelInactive();
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof IOException) {
-            log.debug("client {}:{} connection failed: {}", remoteHost, remotePort, cause.getMessage());
-        } else {
-            log.warn("client {}:{} connection failed", remoteHost, remotePort, cause);
-        }
-        ctx.close();
     }
 
     private void malformed(String why) {

@@ -5,26 +5,21 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import io.puerta.runtime.backend.ReplyListener;
 import io.puerta.runtime.backend.ReplyStream;
 import io.puerta.runtime.config.Settings;
 import io.puerta.runtime.frontdoor.Backlog;
-import io.puerta.runtime.frontdoor.ClientHandle;
+import io.puerta.runtime.frontdoor.ClientConnectionBase;
 import io.puerta.runtime.metrics.RuntimeMetrics;
 import io.puerta.runtime.pipeline.RequestSink;
 import io.puerta.runtime.protocol.resp.RespProtocolError;
 import io.puerta.runtime.protocol.resp.RespRequest;
 import io.puerta.runtime.protocol.resp.RespWriter;
-import io.puerta.runtime.transport.RemoteAddress;
-import io.puerta.spi.request.ClientInfo;
-import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,20 +31,14 @@ import org.slf4j.LoggerFactory;
  * (autoRead off) while the ring is full, while too many replies are outstanding, or while the client does not
  * read what it is sent; beyond the hard limit the client gets an error and is disconnected. Nothing here blocks.
  */
-final class ClientConnection extends ChannelInboundHandlerAdapter
-        implements ClientInfo, ClientHandle, ClientSession.Holder, ReplyListener {
+final class ClientConnection extends ClientConnectionBase implements ClientSession.Holder, ReplyListener {
 
     private static final Logger log = LoggerFactory.getLogger(ClientConnection.class);
-    private static final AtomicLong IDS = new AtomicLong();
 
-    private final long id = IDS.incrementAndGet();
-    private final Channel channel;
     private final RequestSink sink;
     private final RespDispatcher dispatcher;
     private final Settings.Limits limits;
     private final RuntimeMetrics metrics;
-    private final String remoteHost;
-    private final int remotePort;
     private final ClientSession session;
     private final Backlog backlog;
 
@@ -67,14 +56,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
             RespDispatcher dispatcher,
             Settings.Limits limits,
             RuntimeMetrics metrics) {
-        this.channel = channel;
+        super(channel, metrics.clientConnections());
         this.sink = sink;
         this.dispatcher = dispatcher;
         this.limits = limits;
         this.metrics = metrics;
-        RemoteAddress remote = RemoteAddress.of(channel);
-        this.remoteHost = remote.host();
-        this.remotePort = remote.port();
         this.session = new ClientSession(
                 id, channel.eventLoop(), metrics.dedicatedConnections(), limits.maxDedicatedConnections());
         this.backlog = new Backlog(channel, sink, this::updateAutoRead, metrics.ringFull());
@@ -86,34 +72,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
     }
 
     @Override
-    public long connectionId() {
-        return id;
-    }
-
-    @Override
-    public String remoteHost() {
-        return remoteHost;
-    }
-
-    @Override
-    public int remotePort() {
-        return remotePort;
-    }
-
-    @Override
     public int repliesOwed() {
         return outstanding;
-    }
-
-    @Override
-    public void close() {
-        channel.close();
-    }
-
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) {
-        metrics.clientConnections().inc();
-        ctx.fireChannelActive();
     }
 
     @Override
@@ -151,25 +111,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
     }
 
     @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
+    protected void closed() {
         closing = true;
-        metrics.clientConnections().dec();
         backlog.discardAll();
         releaseCompleted();
         sink.endOfRead(); // requests decoded from the last bytes of a closing connection had no read end
         session.close();
         sink.controlSoon(dispatcher.clientClosed(id), channel.eventLoop());
-        ctx.fireChannelInactive();
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof IOException) {
-            log.debug("client {}:{} connection failed: {}", remoteHost, remotePort, cause.getMessage());
-        } else {
-            log.warn("client {}:{} connection failed", remoteHost, remotePort, cause);
-        }
-        ctx.close();
     }
 
     @Override

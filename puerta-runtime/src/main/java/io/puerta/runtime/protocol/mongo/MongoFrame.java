@@ -1,12 +1,12 @@
 package io.puerta.runtime.protocol.mongo;
 
 import io.netty.buffer.ByteBuf;
+import io.puerta.runtime.protocol.OwnedFrame;
 
 /**
- * One MongoDB wire message, header included, as a retained slice of the input. Owns {@link #bytes()} until
- * {@link #release()}.
+ * One MongoDB wire message, header included, as a retained slice of the input: an {@link OwnedFrame}.
  */
-public final class MongoFrame {
+public final class MongoFrame extends OwnedFrame {
 
     /** The standard header: messageLength, requestID, responseTo, opCode; four little-endian int32s. */
     public static final int HEADER_BYTES = 16;
@@ -22,10 +22,9 @@ public final class MongoFrame {
     private final int requestId;
     private final int responseTo;
     private final int opCode;
-    private ByteBuf bytes;
 
     MongoFrame(ByteBuf bytes) {
-        this.bytes = bytes;
+        super(bytes);
         int start = bytes.readerIndex();
         this.requestId = bytes.getIntLE(start + 4);
         this.responseTo = bytes.getIntLE(start + 8);
@@ -42,7 +41,7 @@ public final class MongoFrame {
     }
 
     public int length() {
-        return bytes.readableBytes();
+        return frame().readableBytes();
     }
 
     public int requestId() {
@@ -57,16 +56,9 @@ public final class MongoFrame {
         return opCode;
     }
 
+    /** The message bytes, still owned by this frame ({@link #frame()}). */
     public ByteBuf bytes() {
-        return bytes;
-    }
-
-    public void release() {
-        ByteBuf owned = bytes;
-        bytes = null;
-        if (owned != null) {
-            owned.release();
-        }
+        return frame();
     }
 
     /**
@@ -74,7 +66,7 @@ public final class MongoFrame {
      * acknowledgement). An OP_COMPRESSED message is taken to expect one (its flags are compressed).
      */
     public boolean expectsReply() {
-        return !moreToCome(bytes);
+        return !moreToCome(frame());
     }
 
     /** Whether {@code message} (a whole message) is an OP_MSG with the {@code moreToCome} flag: more follows it. */

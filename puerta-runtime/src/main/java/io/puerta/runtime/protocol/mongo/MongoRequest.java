@@ -1,6 +1,7 @@
 package io.puerta.runtime.protocol.mongo;
 
 import io.netty.buffer.ByteBuf;
+import io.puerta.runtime.protocol.OwnedFrame;
 import io.puerta.spi.request.ClientInfo;
 import io.puerta.spi.request.MongoMessage;
 import java.nio.ByteBuffer;
@@ -15,9 +16,9 @@ import java.util.Set;
 
 /**
  * A client's MongoDB message with the fields routing needs, read in place when it arrives (see {@link BsonScan}):
- * nothing else of the body is decoded. Owns its frame until {@link #takeFrame} or {@link #release}.
+ * nothing else of the body is decoded. An {@link OwnedFrame}.
  */
-public final class MongoRequest implements MongoMessage {
+public final class MongoRequest extends OwnedFrame implements MongoMessage {
 
     /** OP_MSG flagBits: a CRC-32C checksum ends the message. */
     public static final int CHECKSUM_PRESENT = 0x1;
@@ -41,7 +42,6 @@ public final class MongoRequest implements MongoMessage {
     private List<Long> cursorIds = List.of();
     private Map<String, String> clientMetadata = Map.of();
     private String identity;
-    private ByteBuf frame;
 
     /**
      * Reads the routing fields of {@code frame}, which this request then owns.
@@ -62,18 +62,18 @@ public final class MongoRequest implements MongoMessage {
     }
 
     private MongoRequest(ClientInfo client, MongoFrame frame) {
+        super(frame.bytes());
         this.client = client;
-        this.frame = frame.bytes();
         this.opCode = frame.opCode();
         this.requestId = frame.requestId();
         this.responseTo = frame.responseTo();
-        this.flagBits = opCode == MongoFrame.OP_MSG && this.frame.readableBytes() >= 20
-                ? this.frame.getIntLE(this.frame.readerIndex() + 16)
+        this.flagBits = opCode == MongoFrame.OP_MSG && frame.bytes().readableBytes() >= 20
+                ? frame.bytes().getIntLE(frame.bytes().readerIndex() + 16)
                 : 0;
     }
 
     private void readBody() {
-        ByteBuf buf = frame;
+        ByteBuf buf = frame();
         int start = buf.readerIndex();
         int end = start + buf.readableBytes();
         int body;
@@ -225,6 +225,7 @@ public final class MongoRequest implements MongoMessage {
 
     @Override
     public ByteBuffer bytes() {
+        ByteBuf frame = frame();
         return frame == null ? ByteBuffer.allocate(0) : frame.nioBuffer().asReadOnlyBuffer();
     }
 
@@ -278,26 +279,6 @@ public final class MongoRequest implements MongoMessage {
     /** Set by the routing stage, from the configured client identifier. */
     public void identity(String identity) {
         this.identity = identity;
-    }
-
-    /** The message bytes, still owned by this request. */
-    public ByteBuf frame() {
-        return frame;
-    }
-
-    /** Hands the message bytes to the caller, who must release them. */
-    public ByteBuf takeFrame() {
-        ByteBuf taken = frame;
-        frame = null;
-        return taken;
-    }
-
-    public void release() {
-        ByteBuf owned = frame;
-        frame = null;
-        if (owned != null) {
-            owned.release();
-        }
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.puerta.runtime.protocol.resp;
 
 import io.netty.buffer.ByteBuf;
+import io.puerta.runtime.protocol.OwnedFrame;
 import io.puerta.spi.request.ClientInfo;
 import io.puerta.spi.request.RespCommand;
 import java.nio.ByteBuffer;
@@ -8,19 +9,18 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * A decoded RESP command: the complete request frame, as received (so it can be forwarded unchanged), plus where
- * each argument lies in it. Owns {@link #frame()} until {@link #takeFrame()} hands it on or {@link #release()}.
+ * each argument lies in it; an {@link OwnedFrame}.
  */
-public final class RespRequest implements RespCommand {
+public final class RespRequest extends OwnedFrame implements RespCommand {
 
     private final ClientInfo client;
     private final int[] argStarts;
     private final int[] argLengths;
-    private ByteBuf frame;
     private String name;
 
     RespRequest(ClientInfo client, ByteBuf frame, int[] argStarts, int[] argLengths) {
+        super(frame);
         this.client = client;
-        this.frame = frame;
         this.argStarts = argStarts;
         this.argLengths = argLengths;
     }
@@ -34,6 +34,7 @@ public final class RespRequest implements RespCommand {
     public String name() {
         String cached = name;
         if (cached == null) {
+            ByteBuf frame = frame();
             int start = argStarts[0];
             int length = argLengths[0];
             char[] chars = new char[length];
@@ -54,45 +55,24 @@ public final class RespRequest implements RespCommand {
 
     @Override
     public ByteBuffer arg(int index) {
-        return frame.nioBuffer(frame.readerIndex() + argStarts[index], argLengths[index])
+        return frame().nioBuffer(frame().readerIndex() + argStarts[index], argLengths[index])
                 .asReadOnlyBuffer();
     }
 
     @Override
     public byte[] argBytes(int index) {
         byte[] bytes = new byte[argLengths[index]];
-        frame.getBytes(frame.readerIndex() + argStarts[index], bytes);
+        frame().getBytes(frame().readerIndex() + argStarts[index], bytes);
         return bytes;
     }
 
     @Override
     public String argString(int index) {
-        return frame.toString(frame.readerIndex() + argStarts[index], argLengths[index], StandardCharsets.UTF_8);
-    }
-
-    /** The request bytes, still owned by this request. */
-    public ByteBuf frame() {
-        return frame;
-    }
-
-    /** Hands the request bytes to the caller, who must release them; this request no longer owns them. */
-    public ByteBuf takeFrame() {
-        ByteBuf taken = frame;
-        frame = null;
-        return taken;
-    }
-
-    /** Releases the request bytes if this request still owns them. */
-    public void release() {
-        ByteBuf owned = frame;
-        frame = null;
-        if (owned != null) {
-            owned.release();
-        }
+        return frame().toString(frame().readerIndex() + argStarts[index], argLengths[index], StandardCharsets.UTF_8);
     }
 
     @Override
     public String toString() {
-        return "RespRequest[" + (frame == null ? "released" : name() + ", " + argCount() + " args") + "]";
+        return "RespRequest[" + (frame() == null ? "released" : name() + ", " + argCount() + " args") + "]";
     }
 }

@@ -1,0 +1,83 @@
+package io.puerta.runtime.frontdoor;
+
+import com.codahale.metrics.Counter;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.puerta.runtime.transport.RemoteAddress;
+import io.puerta.spi.request.ClientInfo;
+import java.io.IOException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What every front door's client connection is, whatever its protocol: an id unique across protocols, the remote
+ * address (as routers see it, through {@link ClientInfo}), the connected-clients count, and how a failing socket
+ * ends. The protocol handles reading and replying.
+ */
+public abstract class ClientConnectionBase extends ChannelInboundHandlerAdapter implements ClientInfo, ClientHandle {
+
+    private static final Logger log = LoggerFactory.getLogger(ClientConnectionBase.class);
+    private static final AtomicLong IDS = new AtomicLong();
+
+    protected final long id = IDS.incrementAndGet();
+    protected final Channel channel;
+    protected final String remoteHost;
+    protected final int remotePort;
+    private final Counter connected;
+
+    protected ClientConnectionBase(Channel channel, Counter connected) {
+        this.channel = channel;
+        this.connected = connected;
+        RemoteAddress remote = RemoteAddress.of(channel);
+        this.remoteHost = remote.host();
+        this.remotePort = remote.port();
+    }
+
+    @Override
+    public final long connectionId() {
+        return id;
+    }
+
+    @Override
+    public final String remoteHost() {
+        return remoteHost;
+    }
+
+    @Override
+    public final int remotePort() {
+        return remotePort;
+    }
+
+    @Override
+    public final void close() {
+        channel.close();
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        connected.inc();
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public final void channelInactive(ChannelHandlerContext ctx) {
+        connected.dec();
+        closed();
+        ctx.fireChannelInactive();
+    }
+
+    /** The connection closed: release what the protocol still holds for it and tell the router. */
+    protected abstract void closed();
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof IOException) {
+            log.debug("client {}:{} connection failed: {}", remoteHost, remotePort, cause.getMessage());
+        } else {
+            log.warn("client {}:{} connection failed", remoteHost, remotePort, cause);
+        }
+        ctx.close();
+    }
+}
