@@ -56,6 +56,25 @@ public final class TestProxy implements AutoCloseable {
         return server.address().getPort();
     }
 
+    /**
+     * Whether the proxy's health checks hold the backend at {@code address} ({@code host:port}) up; null before its
+     * first check is scheduled.
+     */
+    public Boolean backendUp(String address) {
+        com.codahale.metrics.Gauge<?> up = server().metrics().getGauges().get("puerta.backend." + address + ".up");
+        return up == null ? null : ((Number) up.getValue()).intValue() == 1;
+    }
+
+    /** Whether the proxy's listener accepts a TCP connection now. */
+    public boolean acceptsConnections() {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", port()), 500);
+            return true;
+        } catch (java.io.IOException refused) {
+            return false;
+        }
+    }
+
     public PuertaServer server() {
         return server;
     }

@@ -16,6 +16,7 @@ import com.mongodb.client.MongoCursor;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
 import io.puerta.plugin.mongo.affinity.testing.MongosServer;
+import io.puerta.runtime.testing.Await;
 import io.puerta.runtime.testing.TestProxy;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -122,7 +123,7 @@ class MongoAffinityBehaviourTest {
                     }
                 }
             });
-            Thread.sleep(200);
+            Await.until("B's work is under way", () -> bDone.get() >= 5);
             servers.get(aServer).stop();
             long stoppedAt = System.nanoTime();
             // A's next operations fail until the proxy sees the mongos down, then land on a healthy one
@@ -232,7 +233,10 @@ class MongoAffinityBehaviourTest {
             cursor.next();
             cursor.next(); // the first batch; the rest needs getMore
             servers.get(doomedServer).stop();
-            Thread.sleep(600); // a few health intervals
+            String doomedAddress = servers.get(doomedServer).address();
+            Await.until(
+                    "the proxy marks " + doomedAddress + " down",
+                    () -> Boolean.FALSE.equals(proxy.backendUp(doomedAddress)));
             MongoException error = assertThrows(MongoException.class, () -> {
                 while (cursor.hasNext()) {
                     cursor.next();

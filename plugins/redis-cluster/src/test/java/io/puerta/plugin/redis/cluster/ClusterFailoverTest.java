@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.puerta.plugin.redis.cluster.testing.RedisCluster;
+import io.puerta.runtime.testing.Await;
 import io.puerta.runtime.testing.RedisServerProcess;
 import io.puerta.runtime.testing.TestProxy;
 import java.util.ArrayList;
@@ -51,19 +52,17 @@ class ClusterFailoverTest {
                     },
                     "load");
             load.start();
-            RedisCluster.await(() -> ok.get() > 300, "the load runs");
+            Await.until("the load runs", () -> ok.get() > 300);
 
             int victimSlot = 0; // the first master serves slot 0
             victim.stop();
             RedisServerProcess survivor = cluster.masters().get(1);
-            RedisCluster.await(
-                    () -> {
-                        int owner = cluster.portOfSlotOwner(survivor, victimSlot);
-                        return owner != victim.port()
-                                && owner > 0
-                                && RedisCluster.info(survivor).contains("cluster_state:ok");
-                    },
-                    "the cluster promotes the replica");
+            Await.until("the cluster promotes the replica", () -> {
+                int owner = cluster.portOfSlotOwner(survivor, victimSlot);
+                return owner != victim.port()
+                        && owner > 0
+                        && RedisCluster.info(survivor).contains("cluster_state:ok");
+            });
             long visible = System.nanoTime();
 
             long settled = visible + TimeUnit.SECONDS.toNanos(2);

@@ -1,6 +1,5 @@
 package io.puerta.plugin.redis.cluster;
 
-import static io.puerta.plugin.redis.cluster.testing.RedisCluster.await;
 import static io.puerta.plugin.redis.cluster.testing.RedisCluster.call;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.codahale.metrics.Gauge;
 import io.puerta.plugin.redis.cluster.testing.RedisCluster;
+import io.puerta.runtime.testing.Await;
 import io.puerta.runtime.testing.RawClient;
 import io.puerta.runtime.testing.RedisServerProcess;
 import io.puerta.runtime.testing.TestProxy;
@@ -22,6 +22,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -104,11 +106,7 @@ class ClusterStatefulCommandsTest {
         };
         Jedis subscriber = client();
         CompletableFuture<Void> loop = CompletableFuture.runAsync(() -> subscriber.subscribe(listener, "news"));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (subscribed.getCount() > 1) {
-            assertTrue(System.nanoTime() < deadline, "subscribed to the channel");
-            Thread.sleep(10);
-        }
+        Await.until("subscribed to the channel", () -> subscribed.getCount() <= 1);
         listener.psubscribe("alerts.*");
         assertTrue(subscribed.await(5, TimeUnit.SECONDS), "subscribed to the channel and the pattern");
 
@@ -155,6 +153,19 @@ class ClusterStatefulCommandsTest {
         }
     }
 
+    /** Clients blocked on a command (BLPOP, XREAD BLOCK …) on all the masters together. */
+    private static long blockedClients() {
+        long blocked = 0;
+        for (RedisServerProcess master : cluster.masters()) {
+            String info = new String((byte[]) RedisCluster.call(master, "INFO", "clients"), StandardCharsets.UTF_8);
+            Matcher count = Pattern.compile("blocked_clients:(\\d+)").matcher(info);
+            if (count.find()) {
+                blocked += Long.parseLong(count.group(1));
+            }
+        }
+        return blocked;
+    }
+
     private static List<String> lines(RawClient client, int count) {
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < count; i++) {
@@ -172,7 +183,8 @@ class ClusterStatefulCommandsTest {
                 return mover.blmove("{q}in", "{q}out", ListDirection.LEFT, ListDirection.RIGHT, 10);
             }
         });
-        Thread.sleep(200);
+        // both are blocked on their servers before anyone else is served: otherwise this would prove nothing
+        Await.until("BLPOP and BLMOVE are blocked on their servers", () -> blockedClients() >= 2);
         try (Jedis other = client()) {
             // the waiting clients hold connections of their own: everyone else is served meanwhile
             for (int i = 0; i < 200; i++) {
@@ -199,7 +211,7 @@ class ClusterStatefulCommandsTest {
         Jedis reader = client();
         CompletableFuture<List<Map.Entry<String, List<StreamEntry>>>> read = CompletableFuture.supplyAsync(
                 () -> reader.xread(XReadParams.xReadParams().block(10_000), Map.of("events", new StreamEntryID(0, 0))));
-        Thread.sleep(200);
+        Await.until("XREAD is blocked on its server", () -> blockedClients() == 1);
         assertFalse(read.isDone());
         try (Jedis writer = client()) {
             writer.xadd("events", StreamEntryID.NEW_ENTRY, Map.of("type", "login"));
@@ -268,9 +280,8 @@ class ClusterStatefulCommandsTest {
 
     @Test
     void everyNodeOfTheClusterIsHealthCheckedThoughOnlyOneIsASeed() {
-        await(
-                () -> cluster.all().stream().allMatch(node -> up("127.0.0.1:" + node.port()) == 1),
-                "every node, masters and replicas, is probed and up");
+        Await.until("every node, masters and replicas, is probed and up", () -> cluster.all().stream()
+                .allMatch(node -> up("127.0.0.1:" + node.port()) == 1));
     }
 
     @Test

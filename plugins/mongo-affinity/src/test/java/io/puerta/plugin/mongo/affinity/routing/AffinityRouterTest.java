@@ -213,6 +213,59 @@ class AffinityRouterTest {
         assertTrue(unknown.message().startsWith("CursorNotFound"), unknown.message());
     }
 
+    /**
+     * The {@link io.puerta.spi.routing.ReplyAware} contract: replies are shown on backend I/O threads while the
+     * routing stage routes. Four threads pin cursors while this one routes getMores for cursors already pinned;
+     * every getMore follows its own cursor, during the race and after it.
+     */
+    @Test
+    void cursorsPinnedFromIoThreadsWhileRoutingAreAllFollowed() throws Exception {
+        AffinityRouter router = new AffinityRouter(
+                all,
+                "round-robin",
+                new AffinityTable(10, Long.MAX_VALUE, clock::get),
+                new CursorPins(100_000, Long.MAX_VALUE, clock::get),
+                100,
+                true,
+                new Handshake(all, Duration.ofSeconds(1), 17, 30),
+                mock(Counter.class),
+                new ConcurrentHashMap<>());
+        MongoMessage find = message(1, "lsid:00");
+        MongoMessage getMore = message(2, "lsid:00");
+        when(getMore.commandName()).thenReturn(Optional.of("getMore"));
+        java.util.concurrent.ConcurrentLinkedQueue<Long> pinned = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        java.util.concurrent.ExecutorService ioThreads = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<?>> work = new java.util.ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                long base = (t + 1) * 1_000_000L;
+                work.add(ioThreads.submit(() -> {
+                    for (long id = base; id < base + 2_000; id++) {
+                        router.replied(find, all.get((int) (id % 3)), cursorReply(id));
+                        pinned.add(id);
+                    }
+                }));
+            }
+            while (work.stream().anyMatch(f -> !f.isDone())) {
+                Long id = pinned.peek();
+                if (id != null) {
+                    when(getMore.cursorIds()).thenReturn(List.of(id));
+                    assertEquals(all.get((int) (id % 3)), target(router.route(getMore)), "cursor " + id);
+                }
+            }
+            for (java.util.concurrent.Future<?> done : work) {
+                done.get();
+            }
+            assertEquals(8_000, pinned.size());
+            for (long id : pinned) {
+                when(getMore.cursorIds()).thenReturn(List.of(id));
+                assertEquals(all.get((int) (id % 3)), target(router.route(getMore)), "cursor " + id);
+            }
+        } finally {
+            ioThreads.shutdownNow();
+        }
+    }
+
     private static ByteBuffer cursorReply(long id) {
         return MongoWire.opMsg(
                 1,

@@ -80,6 +80,47 @@ public final class MongosServer implements AutoCloseable {
         backend.unhealthy = unhealthy;
     }
 
+    /**
+     * Holds the next {@code command} this server receives until {@link Hold#release}: a request kept in flight, so
+     * a test can act while the proxy owes its reply. It blocks the server's own I/O thread meanwhile, as a stalled
+     * mongos would (at most 30 s).
+     */
+    public Hold hold(String command) {
+        Hold hold = new Hold(command);
+        backend.hold = hold;
+        return hold;
+    }
+
+    /** A command held by {@link #hold}. */
+    public static final class Hold {
+        private final String command;
+        private final java.util.concurrent.CountDownLatch arrived = new java.util.concurrent.CountDownLatch(1);
+        private final java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
+
+        private Hold(String command) {
+            this.command = command;
+        }
+
+        /** Whether the held command reached the server. */
+        public boolean arrived() {
+            return arrived.getCount() == 0;
+        }
+
+        /** Lets the held command go on. */
+        public void release() {
+            released.countDown();
+        }
+
+        private void await() {
+            arrived.countDown();
+            try {
+                released.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     /** Documents in a collection of this server, read from its memory (no connection: works while unhealthy). */
     public int documents(String database, String collection) {
         de.bwaldvogel.mongo.MongoCollection<?> found =
@@ -134,6 +175,7 @@ public final class MongosServer implements AutoCloseable {
         private final String password;
         private final Set<Channel> authenticated = ConcurrentHashMap.newKeySet();
         private volatile boolean unhealthy;
+        private volatile Hold hold;
         private final java.util.Map<Channel, ScramServer> conversations = new ConcurrentHashMap<>();
 
         MongosBackend(String user, String password) {
@@ -150,6 +192,11 @@ public final class MongosServer implements AutoCloseable {
 
         @Override
         public Document handleCommand(Channel channel, String database, String command, Document query) {
+            Hold held = hold;
+            if (held != null && held.command.equals(command)) {
+                hold = null;
+                held.await();
+            }
             if (user != null) {
                 if (command.equals("saslStart") || command.equals("saslContinue")) {
                     return sasl(channel, command, query);

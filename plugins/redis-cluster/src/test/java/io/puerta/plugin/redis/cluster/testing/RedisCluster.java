@@ -2,6 +2,7 @@ package io.puerta.plugin.redis.cluster.testing;
 
 import io.puerta.plugin.redis.common.resp.BlockingRespClient;
 import io.puerta.plugin.redis.common.resp.RespError;
+import io.puerta.runtime.testing.Await;
 import io.puerta.runtime.testing.RedisServerProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,8 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 /**
  * A real Redis Cluster on free loopback ports, created the way redis-cli would (MEET, ADDSLOTS, REPLICATE) with
@@ -65,25 +64,23 @@ public final class RedisCluster implements AutoCloseable {
                 call(masters.get(m), args.toArray(String[]::new));
             }
         }
-        await(() -> all.stream().allMatch(n -> knownNodes(n) == all.size()), "every node knows every other");
+        Await.until("every node knows every other", () -> all.stream().allMatch(n -> knownNodes(n) == all.size()));
         for (int r = 0; r < replicas.size(); r++) {
             String masterId = id(masters.get(r / replicasPerMaster));
             RedisServerProcess replica = replicas.get(r);
-            await(
-                    () -> {
-                        try {
-                            return "OK".equals(call(replica, "CLUSTER", "REPLICATE", masterId));
-                        } catch (RuntimeException notYet) {
-                            return false;
-                        }
-                    },
-                    "replica " + replica.port() + " follows its master");
+            Await.until("replica " + replica.port() + " follows its master", () -> {
+                try {
+                    return "OK".equals(call(replica, "CLUSTER", "REPLICATE", masterId));
+                } catch (RuntimeException notYet) {
+                    return false;
+                }
+            });
         }
-        await(() -> all.stream().allMatch(n -> info(n).contains("cluster_state:ok")), "cluster_state:ok everywhere");
-        await(
-                () -> replicas.stream().allMatch(r -> replication(r).contains("master_link_status:up")),
-                "every replica is in sync with its master");
-        await(() -> all.stream().allMatch(n -> slotsCovered(n) == 16384), "every node sees all slots served");
+        Await.until(
+                "cluster_state:ok everywhere", () -> all.stream().allMatch(n -> info(n).contains("cluster_state:ok")));
+        Await.until("every replica is in sync with its master", () -> replicas.stream()
+                .allMatch(r -> replication(r).contains("master_link_status:up")));
+        Await.until("every node sees all slots served", () -> all.stream().allMatch(n -> slotsCovered(n) == 16384));
     }
 
     public List<RedisServerProcess> masters() {
@@ -177,21 +174,6 @@ public final class RedisCluster implements AutoCloseable {
             return covered;
         } catch (RuntimeException e) {
             return 0;
-        }
-    }
-
-    public static void await(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("timed out waiting until " + what);
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
         }
     }
 

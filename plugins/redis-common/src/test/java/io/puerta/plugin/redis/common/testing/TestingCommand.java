@@ -1,0 +1,69 @@
+package io.puerta.plugin.redis.common.testing;
+
+import io.puerta.spi.request.ClientInfo;
+import io.puerta.spi.request.RespCommand;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/** A hand-written {@link RespCommand} for router tests: the arguments as given, from client 1 on loopback. */
+public final class TestingCommand implements RespCommand {
+
+    private static final ClientInfo CLIENT = new ClientInfo() {
+        @Override
+        public long connectionId() {
+            return 1;
+        }
+
+        @Override
+        public String remoteHost() {
+            return "127.0.0.1";
+        }
+
+        @Override
+        public int remotePort() {
+            return 50000;
+        }
+    };
+
+    private final String[] args;
+
+    private TestingCommand(String[] args) {
+        this.args = args;
+    }
+
+    /** {@code TestingCommand.of("MGET", "a", "b")}. */
+    public static TestingCommand of(String... args) {
+        return new TestingCommand(args);
+    }
+
+    @Override
+    public ClientInfo client() {
+        return CLIENT;
+    }
+
+    @Override
+    public String name() {
+        return args[0].toUpperCase(Locale.ROOT);
+    }
+
+    @Override
+    public int argCount() {
+        return args.length;
+    }
+
+    @Override
+    public ByteBuffer arg(int index) {
+        return ByteBuffer.wrap(argBytes(index)).asReadOnlyBuffer();
+    }
+
+    @Override
+    public byte[] argBytes(int index) {
+        return args[index].getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public String argString(int index) {
+        return args[index];
+    }
+}
