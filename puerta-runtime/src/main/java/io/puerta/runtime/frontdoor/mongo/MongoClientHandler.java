@@ -54,10 +54,10 @@ final class MongoClientHandler extends ClientConnectionBase implements MongoExch
     private final Backlog backlog;
 
     // event loop only
-    private Mode mode = Mode.FIRST;
+    private volatile Mode mode = Mode.FIRST; // written on the event loop; the drain reads it too
     private final ArrayDeque<MongoFrame> early = new ArrayDeque<>();
     private boolean closing;
-    private boolean draining;
+    private volatile boolean draining; // read by replies from mongos I/O threads (per message)
     private Channel backend;
     private BackendNode splicedTo;
     private volatile String identity;

@@ -47,42 +47,10 @@ final class MongoRouting implements AutoCloseable {
     private final AtomicInteger spliced = new AtomicInteger();
 
     /** Routes the first message of a connection, which decides where the whole connection goes. */
-    final StageHandler<MongoRequest, MongoClientHandler> connections = new StageHandler<>() {
-        @Override
-        public void route(MongoRequest first, MongoClientHandler client, Dispatch dispatch) {
-            decideConnection(client, first);
-        }
-
-        @Override
-        public void failed(MongoRequest first, MongoClientHandler client, Throwable cause) {
-            // a runtime bug, not a plugin's (the guard catches those): the client still gets its answer
-            client.answered(first, error(first, "InternalError: routing failed: " + cause), true);
-        }
-
-        @Override
-        public void discard(MongoRequest first, MongoClientHandler client) {
-            first.release();
-        }
-    };
+    final StageHandler<MongoRequest, MongoClientHandler> connections = new Stage(true);
 
     /** Routes one message of a client routed per message. */
-    final StageHandler<MongoRequest, MongoClientHandler> messages = new StageHandler<>() {
-        @Override
-        public void route(MongoRequest request, MongoClientHandler client, Dispatch dispatch) {
-            decideMessage(client, request);
-        }
-
-        @Override
-        public void failed(MongoRequest request, MongoClientHandler client, Throwable cause) {
-            request.release();
-            client.reply(error(request, "InternalError: routing failed: " + cause));
-        }
-
-        @Override
-        public void discard(MongoRequest request, MongoClientHandler client) {
-            request.release();
-        }
-    };
+    final StageHandler<MongoRequest, MongoClientHandler> messages = new Stage(false);
 
     MongoRouting(
             RequestSink sink,
@@ -302,6 +270,41 @@ final class MongoRouting implements AutoCloseable {
                         "InternalError");
             }
             client.reply(merged);
+        }
+    }
+
+    /** The routing stage's side of a MongoDB message: a connection's first message, or any message per message. */
+    private final class Stage implements StageHandler<MongoRequest, MongoClientHandler> {
+        private final boolean routesConnection;
+
+        Stage(boolean routesConnection) {
+            this.routesConnection = routesConnection;
+        }
+
+        @Override
+        public void route(MongoRequest request, MongoClientHandler client, Dispatch dispatch) {
+            if (routesConnection) {
+                decideConnection(client, request);
+            } else {
+                decideMessage(client, request);
+            }
+        }
+
+        @Override
+        public void failed(MongoRequest request, MongoClientHandler client, Throwable cause) {
+            // a runtime bug, not a plugin's (the guard catches those): the client still gets its answer
+            ByteBuf answer = error(request, "InternalError: routing failed: " + cause);
+            if (routesConnection) {
+                client.answered(request, answer, true);
+            } else {
+                request.release();
+                client.reply(answer);
+            }
+        }
+
+        @Override
+        public void discard(MongoRequest request, MongoClientHandler client) {
+            request.release();
         }
     }
 }

@@ -24,11 +24,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client connection: publishes its decoded requests to the ring and writes replies back in request order.
+ * One RESP client connection: publishes its decoded requests to the request sink (with the {@link RespDispatcher},
+ * which routes them on the routing stage) and writes replies back in request order.
  *
  * <p>Every request takes a {@link PendingReply} at the tail of {@link #pending} when it is read; replies complete
  * in any order, on any thread, and are written from the head only, on this channel's event loop. Reading stops
- * (autoRead off) while the ring is full, while too many replies are outstanding, or while the client does not
+ * (autoRead off) while the sink is full ({@link Backlog}), while too many replies are outstanding, or while the client does not
  * read what it is sent; beyond the hard limit the client gets an error and is disconnected. Nothing here blocks.
  */
 final class ClientConnection extends ClientConnectionBase implements ClientSession.Holder, ReplyListener {

@@ -24,6 +24,7 @@ import io.puerta.runtime.protocol.resp.RespWriter;
 import io.puerta.runtime.testing.Await;
 import io.puerta.runtime.testing.RedisServerProcess;
 import io.puerta.runtime.testing.ScriptedRespPeer;
+import io.puerta.runtime.testing.TestingClient;
 import io.puerta.runtime.testing.TestingRouterGuard;
 import io.puerta.runtime.transport.Transport;
 import io.puerta.spi.backend.Backend;
@@ -57,22 +58,7 @@ import org.junit.jupiter.api.Test;
  */
 class RespDispatcherTest {
 
-    private static final ClientInfo CLIENT = new ClientInfo() {
-        @Override
-        public long connectionId() {
-            return 7;
-        }
-
-        @Override
-        public String remoteHost() {
-            return "127.0.0.1";
-        }
-
-        @Override
-        public int remotePort() {
-            return 50000;
-        }
-    };
+    private static final ClientInfo CLIENT = TestingClient.loopback(7);
 
     private static RedisServerProcess first;
     private static RedisServerProcess second;

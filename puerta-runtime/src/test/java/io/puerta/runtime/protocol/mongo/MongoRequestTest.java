@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import io.puerta.runtime.testing.TestingClient;
 import io.puerta.spi.request.ClientInfo;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -17,22 +18,7 @@ import org.junit.jupiter.api.Test;
 
 class MongoRequestTest {
 
-    private static final ClientInfo CLIENT = new ClientInfo() {
-        @Override
-        public long connectionId() {
-            return 7;
-        }
-
-        @Override
-        public String remoteHost() {
-            return "127.0.0.1";
-        }
-
-        @Override
-        public int remotePort() {
-            return 5000;
-        }
-    };
+    private static final ClientInfo CLIENT = TestingClient.loopback(7);
 
     private static final byte[] LSID = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 

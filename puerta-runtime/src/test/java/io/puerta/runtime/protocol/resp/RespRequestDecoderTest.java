@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.puerta.runtime.testing.TestingClient;
 import io.puerta.spi.request.ClientInfo;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -18,22 +19,7 @@ import org.junit.jupiter.api.Test;
 
 class RespRequestDecoderTest {
 
-    private static final ClientInfo CLIENT = new ClientInfo() {
-        @Override
-        public long connectionId() {
-            return 1;
-        }
-
-        @Override
-        public String remoteHost() {
-            return "127.0.0.1";
-        }
-
-        @Override
-        public int remotePort() {
-            return 5000;
-        }
-    };
+    private static final ClientInfo CLIENT = TestingClient.loopback(1);
 
     private EmbeddedChannel channel = channel(new RespLimits(1024, 1024, 256, 1 << 20));
 

@@ -61,6 +61,20 @@ class AffinityRouterTest {
                 new ConcurrentHashMap<>());
     }
 
+    /** A router of the per-message mode (cursor pins from replies), keeping up to {@code maxPins} cursors. */
+    private AffinityRouter perMessageRouter(int maxPins) {
+        return new AffinityRouter(
+                all,
+                "round-robin",
+                new AffinityTable(10, Long.MAX_VALUE, clock::get),
+                new CursorPins(maxPins, Long.MAX_VALUE, clock::get),
+                100,
+                true,
+                new Handshake(all, Duration.ofSeconds(1), 17, 30),
+                mock(Counter.class),
+                new ConcurrentHashMap<>());
+    }
+
     private static MongoMessage message(long connection, String identity) {
         ClientInfo client = mock(ClientInfo.class);
         when(client.connectionId()).thenReturn(connection);
@@ -161,16 +175,7 @@ class AffinityRouterTest {
 
     @Test
     void aKillCursorsOverSeveralMongosIsSplitAndItsRepliesMerged() {
-        AffinityRouter router = new AffinityRouter(
-                all,
-                "round-robin",
-                new AffinityTable(10, Long.MAX_VALUE, clock::get),
-                new CursorPins(100, Long.MAX_VALUE, clock::get),
-                100,
-                true,
-                new Handshake(all, Duration.ofSeconds(1), 17, 30),
-                mock(Counter.class),
-                new ConcurrentHashMap<>());
+        AffinityRouter router = perMessageRouter(100);
         MongoMessage find = message(1, "lsid:00");
         router.replied(find, a, cursorReply(111));
         router.replied(find, b, cursorReply(222));
@@ -220,16 +225,7 @@ class AffinityRouterTest {
      */
     @Test
     void cursorsPinnedFromIoThreadsWhileRoutingAreAllFollowed() throws Exception {
-        AffinityRouter router = new AffinityRouter(
-                all,
-                "round-robin",
-                new AffinityTable(10, Long.MAX_VALUE, clock::get),
-                new CursorPins(100_000, Long.MAX_VALUE, clock::get),
-                100,
-                true,
-                new Handshake(all, Duration.ofSeconds(1), 17, 30),
-                mock(Counter.class),
-                new ConcurrentHashMap<>());
+        AffinityRouter router = perMessageRouter(100_000);
         MongoMessage find = message(1, "lsid:00");
         MongoMessage getMore = message(2, "lsid:00");
         when(getMore.commandName()).thenReturn(Optional.of("getMore"));

@@ -1,5 +1,6 @@
 package io.puerta.plugin.redis.common.testing;
 
+import io.puerta.runtime.testing.TestingClient;
 import io.puerta.spi.request.ClientInfo;
 import io.puerta.spi.request.RespCommand;
 import java.nio.ByteBuffer;
@@ -9,22 +10,7 @@ import java.util.Locale;
 /** A hand-written {@link RespCommand} for router tests: the arguments as given, from client 1 on loopback. */
 public final class TestingCommand implements RespCommand {
 
-    private static final ClientInfo CLIENT = new ClientInfo() {
-        @Override
-        public long connectionId() {
-            return 1;
-        }
-
-        @Override
-        public String remoteHost() {
-            return "127.0.0.1";
-        }
-
-        @Override
-        public int remotePort() {
-            return 50000;
-        }
-    };
+    private static final ClientInfo CLIENT = TestingClient.loopback(1);
 
     private final String[] args;
 
