@@ -7,6 +7,8 @@ import io.netty.channel.EventLoop;
 import io.puerta.runtime.config.Settings;
 import io.puerta.runtime.metrics.RuntimeMetrics;
 import io.puerta.runtime.protocol.resp.RespReplyDecoder;
+import io.puerta.runtime.protocol.resp.RespWriter;
+import io.puerta.spi.backend.Credentials;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -29,6 +31,7 @@ public final class BackendConnection extends ReconnectingConnection<ReplySlot> {
     private final BackendConnector connector;
     private final RuntimeMetrics metrics;
     private final boolean dedicated;
+    private final Credentials credentials;
     private final Runnable resumeReading = this::resumeReading;
 
     // routing stage only
@@ -46,10 +49,12 @@ public final class BackendConnection extends ReconnectingConnection<ReplySlot> {
             BackendConnector connector,
             Settings.BackendOptions options,
             RuntimeMetrics metrics,
+            Credentials credentials,
             boolean dedicated) {
         super("backend", host, port, loop, connector::bootstrap, options, !dedicated);
         this.connector = connector;
         this.metrics = metrics;
+        this.credentials = credentials;
         this.dedicated = dedicated;
     }
 
@@ -105,9 +110,32 @@ public final class BackendConnection extends ReconnectingConnection<ReplySlot> {
         channel.write(slot.takeRequest(), channel.voidPromise());
     }
 
-    /** The greeting commands (see PluginContext#greetBackendsWith) go first, pipelined: no need to wait for them. */
+    /**
+     * With credentials, the login goes first and is waited for: requests sent before it would be refused, and a
+     * refused login must fail them with its own reason. The greeting commands (see PluginContext#greetBackendsWith)
+     * follow, pipelined with the requests: no need to wait for them.
+     */
     @Override
     protected void prepare(Channel channel) {
+        if (credentials == null) {
+            greet(channel);
+            return;
+        }
+        ReplySlot login = new LoginSlot();
+        login.stage(RespWriter.array(io.netty.buffer.ByteBufAllocator.DEFAULT, utf8(credentials.authCommand())));
+        write(channel, login, System.nanoTime());
+        channel.flush();
+    }
+
+    private static List<byte[]> utf8(List<String> args) {
+        List<byte[]> bytes = new ArrayList<>(args.size());
+        for (String arg : args) {
+            bytes.add(arg.getBytes(StandardCharsets.UTF_8));
+        }
+        return bytes;
+    }
+
+    private void greet(Channel channel) {
         long now = System.nanoTime();
         for (ByteBuf command : connector.greeting()) {
             ReplySlot slot = new GreetingSlot();
@@ -165,6 +193,28 @@ public final class BackendConnection extends ReconnectingConnection<ReplySlot> {
                 channel.config().setAutoRead(true);
             }
         });
+    }
+
+    /** The reply to the login: the connection goes on, or it fails everything with the server's reason. */
+    private final class LoginSlot extends ReplySlot {
+        @Override
+        public void complete(ByteBuf reply) {
+            try {
+                Channel channel = channel();
+                if (channel == null) {
+                    return; // the connection closed first and this "reply" is the runtime's own error
+                }
+                if (reply.isReadable() && reply.getByte(reply.readerIndex()) == '+') {
+                    greet(channel);
+                } else {
+                    // the server's words (WRONGPASS ..., NOAUTH ...) name no secret
+                    prepareFailed(name + " authentication failed: "
+                            + reply.toString(StandardCharsets.UTF_8).trim().replaceFirst("^-", ""));
+                }
+            } finally {
+                reply.release();
+            }
+        }
     }
 
     /** The reply to a command every connection sends first (see PluginContext#greetBackendsWith): dropped. */

@@ -10,6 +10,7 @@ import io.puerta.runtime.config.Settings;
 import io.puerta.runtime.metrics.RuntimeMetrics;
 import io.puerta.runtime.protocol.resp.RespWriter;
 import io.puerta.runtime.transport.Transport;
+import io.puerta.spi.backend.Credentials;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,24 +37,24 @@ public final class BackendConnector {
      * The shared connections of a new backend: {@code connections-per-backend} of them on the loops in turn, or,
      * with 0, one on each loop.
      */
-    BackendConnection[] sharedConnections(String host, int port) {
+    BackendConnection[] sharedConnections(String host, int port, Credentials credentials) {
         if (options.connectionsPerBackend() > 0) {
             BackendConnection[] connections = new BackendConnection[options.connectionsPerBackend()];
             for (int i = 0; i < connections.length; i++) {
-                connections[i] = connection(host, port, false);
+                connections[i] = connection(host, port, credentials, false);
             }
             return connections;
         }
         java.util.List<BackendConnection> perLoop = new ArrayList<>();
         for (io.netty.util.concurrent.EventExecutor loop : group) {
             perLoop.add(new BackendConnection(
-                    host, port, (io.netty.channel.EventLoop) loop, this, options, metrics, false));
+                    host, port, (io.netty.channel.EventLoop) loop, this, options, metrics, credentials, false));
         }
         return perLoop.toArray(BackendConnection[]::new);
     }
 
-    BackendConnection connection(String host, int port, boolean dedicated) {
-        return new BackendConnection(host, port, group.next(), this, options, metrics, dedicated);
+    BackendConnection connection(String host, int port, Credentials credentials, boolean dedicated) {
+        return new BackendConnection(host, port, group.next(), this, options, metrics, credentials, dedicated);
     }
 
     /** Adds a command each new connection sends before any request. */

@@ -3,6 +3,8 @@ package io.puerta.runtime.backend;
 import io.puerta.spi.backend.Backend;
 import io.puerta.spi.backend.BackendHealth;
 import io.puerta.spi.backend.BackendRole;
+import io.puerta.spi.backend.Credentials;
+import java.util.Optional;
 
 /**
  * A backend server and Puerta's connections to it. Requests of many clients are pipelined over a few long-lived
@@ -16,16 +18,25 @@ public final class BackendNode implements Backend {
     private final int weight;
     private final BackendRole role;
     private final BackendConnection[] connections;
+    private final Optional<Credentials> credentials;
     private volatile BackendHealth health = BackendHealth.UNKNOWN;
     private final java.util.Set<io.netty.channel.Channel> attached = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    BackendNode(String name, String host, int port, int weight, BackendRole role, BackendConnection[] connections) {
+    BackendNode(
+            String name,
+            String host,
+            int port,
+            int weight,
+            BackendRole role,
+            Credentials credentials,
+            BackendConnection[] connections) {
         this.name = name;
         this.host = host;
         this.port = port;
         this.weight = weight;
         this.role = role;
         this.connections = connections;
+        this.credentials = Optional.ofNullable(credentials);
     }
 
     @Override
@@ -51,6 +62,11 @@ public final class BackendNode implements Backend {
     @Override
     public BackendRole role() {
         return role;
+    }
+
+    @Override
+    public Optional<Credentials> credentials() {
+        return credentials;
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.puerta.runtime.config.BackendSpec;
 import io.puerta.runtime.config.Settings;
 import io.puerta.spi.backend.Backend;
 import io.puerta.spi.backend.BackendRole;
+import io.puerta.spi.backend.Credentials;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -23,7 +24,14 @@ public final class BackendRegistry implements AutoCloseable {
         this.options = options;
         for (BackendSpec spec : specs) {
             BackendNode node = byAddress.computeIfAbsent(
-                    spec.address(), a -> create(spec.name(), spec.host(), spec.port(), spec.weight(), spec.role()));
+                    spec.address(),
+                    a -> create(
+                            spec.name(),
+                            spec.host(),
+                            spec.port(),
+                            spec.weight(),
+                            spec.role(),
+                            spec.credentials() != null ? spec.credentials() : options.credentials()));
             configured.add(node);
         }
     }
@@ -42,7 +50,9 @@ public final class BackendRegistry implements AutoCloseable {
 
     /** The backend at {@code host:port}, created (not yet connected) on first use. */
     public BackendNode backend(String host, int port) {
-        return byAddress.computeIfAbsent(host + ":" + port, a -> create(a, host, port, 1, BackendRole.STANDALONE));
+        // a node the router discovered (a cluster's replica, say) logs in as the pool does
+        return byAddress.computeIfAbsent(
+                host + ":" + port, a -> create(a, host, port, 1, BackendRole.STANDALONE, options.credentials()));
     }
 
     /** The runtime's node for a backend a router named (routers may hand back their own {@link Backend} objects). */
@@ -53,13 +63,15 @@ public final class BackendRegistry implements AutoCloseable {
         return backend(backend.host(), backend.port());
     }
 
-    private BackendNode create(String name, String host, int port, int weight, BackendRole role) {
-        return new BackendNode(name, host, port, weight, role, connector.sharedConnections(host, port));
+    private BackendNode create(
+            String name, String host, int port, int weight, BackendRole role, Credentials credentials) {
+        return new BackendNode(
+                name, host, port, weight, role, credentials, connector.sharedConnections(host, port, credentials));
     }
 
     /** A new connection to {@code node} for one client alone (see {@link io.puerta.spi.routing.ConnectionUse}). */
     public BackendConnection dedicatedConnection(BackendNode node) {
-        return connector.connection(node.host(), node.port(), true);
+        return connector.connection(node.host(), node.port(), node.credentials().orElse(null), true);
     }
 
     /** A bootstrap for connections that are not the registry's own (spliced and multiplexed MongoDB ones). */

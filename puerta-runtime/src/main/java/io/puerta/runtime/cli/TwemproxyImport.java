@@ -103,8 +103,11 @@ final class TwemproxyImport {
                 }
             }
         }
-        if (s.containsKey("redis_auth")) {
-            problems.add(where + "redis_auth: backend authentication is not supported yet");
+        String auth = string(s.get("redis_auth"));
+        if (auth != null && !auth.isEmpty()) {
+            notes.add("redis_auth: the servers' password is backend.auth.password below (better kept in the"
+                    + " PUERTA_BACKEND_PASSWORD environment variable or a password-file); nutcracker also asked clients"
+                    + " for it, which this import does not set up");
         }
         Object db = s.get("redis_db");
         if (db != null && !"0".equals(String.valueOf(db))) {
@@ -167,6 +170,13 @@ final class TwemproxyImport {
             c.append("    request-timeout = ")
                     .append(parseInt(string(s.get("timeout")), where + "timeout", problems))
                     .append("ms\n");
+        }
+        if (auth != null && !auth.isEmpty()) {
+            // rendered as a quoted HOCON string, whatever characters the password holds
+            c.append("    auth { password = ")
+                    .append(com.typesafe.config.ConfigValueFactory.fromAnyRef(auth)
+                            .render(com.typesafe.config.ConfigRenderOptions.concise()))
+                    .append(" }\n");
         }
         c.append("  }\n");
         c.append("  backends = [\n");

@@ -1,6 +1,7 @@
 package io.puerta.runtime.config;
 
 import com.typesafe.config.Config;
+import io.puerta.spi.backend.Credentials;
 import io.puerta.spi.request.Protocol;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,12 +50,34 @@ public record Settings(
     public record HealthCheck(String checker, Duration interval, Duration timeout, int rise, int fall, int threads) {}
 
     /** Connections to backends. */
+    /**
+     * @param credentials what every backend without credentials of its own logs in with
+     *     ({@code backend.auth}); null when the servers require no login
+     */
     public record BackendOptions(
             int connectionsPerBackend,
             Duration connectTimeout,
             Duration requestTimeout,
             Duration reconnectBackoff,
-            int maxQueuedWhileConnecting) {}
+            int maxQueuedWhileConnecting,
+            Credentials credentials) {
+
+        /** Options for servers that require no login. */
+        public BackendOptions(
+                int connectionsPerBackend,
+                Duration connectTimeout,
+                Duration requestTimeout,
+                Duration reconnectBackoff,
+                int maxQueuedWhileConnecting) {
+            this(
+                    connectionsPerBackend,
+                    connectTimeout,
+                    requestTimeout,
+                    reconnectBackoff,
+                    maxQueuedWhileConnecting,
+                    null);
+        }
+    }
 
     /** The request ring. */
     /**

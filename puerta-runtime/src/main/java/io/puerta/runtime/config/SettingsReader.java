@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigObject;
 import io.puerta.spi.backend.BackendRole;
+import io.puerta.spi.backend.Credentials;
 import io.puerta.spi.request.Protocol;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,7 +40,8 @@ public final class SettingsReader {
                 positiveDuration("puerta.backend.connect-timeout"),
                 positiveDuration("puerta.backend.request-timeout"),
                 positiveDuration("puerta.backend.reconnect-backoff"),
-                positive("puerta.backend.max-queued-while-connecting"));
+                positive("puerta.backend.max-queued-while-connecting"),
+                poolCredentials());
         Settings.Pipeline pipeline = new Settings.Pipeline(
                 ringSize(), waitStrategy(), positive("puerta.pipeline.max-batch"), pipelineMode());
         Settings.Netty netty = new Settings.Netty(
@@ -124,10 +126,59 @@ public final class SettingsReader {
         return specs;
     }
 
+    private Credentials poolCredentials() {
+        try {
+            return credentials("puerta.backend.auth", config.getConfig("puerta.backend.auth"));
+        } catch (ConfigException e) {
+            problems.add(ProblemCollector.describe(e));
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+        }
+        return null;
+    }
+
+    /**
+     * A login from an {@code auth} block: a password (or a file holding it) and optionally a user; null when none is
+     * set. Messages name the setting and never the secret.
+     */
+    static Credentials credentials(String path, Config auth) {
+        for (String key : auth.root().keySet()) {
+            if (!List.of("username", "password", "password-file").contains(key)) {
+                throw new IllegalArgumentException(
+                        path + ": unknown key '" + key + "' (expected: username, password, password-file)");
+            }
+        }
+        String username = auth.hasPath("username") ? auth.getString("username") : "";
+        String password = auth.hasPath("password") ? auth.getString("password") : "";
+        String file = auth.hasPath("password-file") ? auth.getString("password-file") : "";
+        if (!password.isEmpty() && !file.isEmpty()) {
+            throw new IllegalArgumentException(path + ": set password or password-file, not both");
+        }
+        if (!file.isEmpty()) {
+            try {
+                password = java.nio.file.Files.readString(Path.of(file)).strip();
+            } catch (java.io.IOException | RuntimeException e) {
+                throw new IllegalArgumentException(path + ".password-file: cannot read " + file + " ("
+                        + e.getClass().getSimpleName() + ")");
+            }
+            if (password.isEmpty()) {
+                throw new IllegalArgumentException(path + ".password-file: " + file + " is empty");
+            }
+        }
+        if (password.isEmpty()) {
+            if (!username.isEmpty()) {
+                throw new IllegalArgumentException(path + ".username: user '" + username + "' needs a password");
+            }
+            return null;
+        }
+        return username.isEmpty() ? Credentials.password(password) : Credentials.user(username, password);
+    }
+
     private static BackendSpec backend(String path, Config entry) {
         for (String key : entry.root().keySet()) {
-            if (!List.of("address", "name", "weight", "role").contains(key)) {
-                throw new IllegalArgumentException("unknown key '" + key + "' (expected: address, name, weight, role)");
+            if (!List.of("address", "name", "weight", "role", "auth").contains(key)) {
+                throw new IllegalArgumentException(
+                        "unknown key '" + key + "' (expected: address, name, weight, role, auth)");
             }
         }
         String address = entry.getString("address");
@@ -163,7 +214,8 @@ public final class SettingsReader {
                         "role: expected one of standalone, master, replica, mongos but got '" + roleName + "'");
             }
         }
-        return new BackendSpec(name, host, port, weight, role);
+        Credentials credentials = entry.hasPath("auth") ? credentials(path + ".auth", entry.getConfig("auth")) : null;
+        return new BackendSpec(name, host, port, weight, role, credentials);
     }
 
     private int ringSize() {

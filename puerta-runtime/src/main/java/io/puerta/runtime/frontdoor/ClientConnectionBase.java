@@ -4,6 +4,7 @@ import com.codahale.metrics.Counter;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
 import io.puerta.runtime.transport.RemoteAddress;
 import io.puerta.spi.request.ClientInfo;
 import java.io.IOException;
@@ -26,6 +27,9 @@ public abstract class ClientConnectionBase extends ChannelInboundHandlerAdapter 
     protected final String remoteHost;
     protected final int remotePort;
     private final Counter connected;
+
+    /** Taking no more requests (a malformed frame, a drain, the end): what arrives is dropped. Event loop only. */
+    protected boolean closing;
 
     protected ClientConnectionBase(Channel channel, Counter connected) {
         this.channel = channel;
@@ -53,6 +57,24 @@ public abstract class ClientConnectionBase extends ChannelInboundHandlerAdapter 
     @Override
     public final void close() {
         channel.close();
+    }
+
+    @Override
+    public final void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (closing) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        read(msg);
+    }
+
+    /** A decoded message (a request, or the decoder's report of a malformed frame), which this handler now owns. */
+    protected abstract void read(Object msg);
+
+    /** For a message no decoder of this front door produces: a runtime bug. Releases it. */
+    protected static IllegalStateException unexpected(Object msg) {
+        ReferenceCountUtil.release(msg);
+        return new IllegalStateException("unexpected message " + msg.getClass().getName());
     }
 
     @Override

@@ -31,6 +31,7 @@ class TwemproxyImportTest {
             beta:
               listen: 127.0.0.1:22122
               redis: true
+              redis_auth: 's3"cr\\t pass'
               servers:
                - 127.0.0.1:6383:1
             cache:
@@ -71,6 +72,11 @@ class TwemproxyImportTest {
         assertEquals("fnv1a_64", beta.getString("pikiwidb.hash"), "twemproxy's default hash");
         assertEquals("ketama", beta.getString("pikiwidb.distribution"), "twemproxy's default distribution");
         assertEquals(30000, beta.getDuration("health-check.interval").toMillis());
+        assertEquals("s3\"cr\\t pass", beta.getString("backend.auth.password"), "redis_auth, quoted as it was");
+        assertTrue(
+                pools.get(1).config().contains("# note: redis_auth:"),
+                pools.get(1).config());
+        assertEquals(List.of(), pools.get(1).problems());
 
         assertEquals(
                 List.of(

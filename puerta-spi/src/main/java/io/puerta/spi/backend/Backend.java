@@ -24,6 +24,15 @@ public interface Backend {
     /** The latest health known to the runtime. */
     BackendHealth health();
 
+    /**
+     * What connections to this backend log in with, if it requires a login (configured per backend, or the pool's
+     * default). A plugin that opens connections of its own (health checks, topology queries, key migration) must
+     * use them too.
+     */
+    default java.util.Optional<Credentials> credentials() {
+        return java.util.Optional.empty();
+    }
+
     /** {@code host:port}. */
     default String address() {
         return host() + ":" + port();

@@ -23,7 +23,7 @@ public final class PingHealthCheckerFactory implements HealthCheckerFactory {
     @Override
     public HealthChecker create(Config config, PluginContext context) {
         return (backend, timeout) -> {
-            try (BlockingRespClient client = new BlockingRespClient(backend.host(), backend.port(), timeout)) {
+            try (BlockingRespClient client = BlockingRespClient.connect(backend, timeout)) {
                 Object reply = client.call("PING");
                 if ("PONG".equals(reply)) {
                     return HealthResult.up("PONG");

@@ -56,7 +56,6 @@ final class MongoClientHandler extends ClientConnectionBase implements MongoExch
     // event loop only
     private volatile Mode mode = Mode.FIRST; // written on the event loop; the drain reads it too
     private final ArrayDeque<MongoFrame> early = new ArrayDeque<>();
-    private boolean closing;
     private volatile boolean draining; // read by replies from mongos I/O threads (per message)
     private Channel backend;
     private BackendNode splicedTo;
@@ -74,19 +73,13 @@ final class MongoClientHandler extends ClientConnectionBase implements MongoExch
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (closing) {
-            ReferenceCountUtil.release(msg);
-            return;
-        }
+    protected void read(Object msg) {
         if (msg instanceof MongoProtocolError error) {
             malformed(error.message());
             return;
         }
         if (!(msg instanceof MongoFrame frame)) {
-            ReferenceCountUtil.release(msg);
-            throw new IllegalStateException(
-                    "unexpected message " + msg.getClass().getName());
+            throw unexpected(msg);
         }
         routing.metrics().requests().mark();
         switch (mode) {

@@ -5,7 +5,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.util.ReferenceCountUtil;
 import io.puerta.runtime.backend.ReplyListener;
 import io.puerta.runtime.backend.ReplyStream;
 import io.puerta.runtime.config.Settings;
@@ -45,7 +44,6 @@ final class ClientConnection extends ClientConnectionBase implements ClientSessi
 
     // event loop only
     private final ArrayDeque<PendingReply> pending = new ArrayDeque<>();
-    private boolean closing;
 
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final Runnable drainTask = this::drain;
@@ -78,11 +76,7 @@ final class ClientConnection extends ClientConnectionBase implements ClientSessi
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (closing) {
-            ReferenceCountUtil.release(msg);
-            return;
-        }
+    protected void read(Object msg) {
         if (msg instanceof RespRequest request) {
             accept(request);
         } else if (msg instanceof RespProtocolError error) {
@@ -90,9 +84,7 @@ final class ClientConnection extends ClientConnectionBase implements ClientSessi
             log.debug("client {}:{} sent a malformed request: {}", remoteHost, remotePort, error.message());
             answerAndClose(error.message());
         } else {
-            ReferenceCountUtil.release(msg);
-            throw new IllegalStateException(
-                    "unexpected message " + msg.getClass().getName());
+            throw unexpected(msg);
         }
     }
 

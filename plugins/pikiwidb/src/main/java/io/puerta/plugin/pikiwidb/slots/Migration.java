@@ -92,11 +92,25 @@ final class Migration implements Runnable {
             "",
             "0",
             Long.toString(timeout.toMillis()),
-            "REPLACE",
-            "KEYS"
+            "REPLACE"
         }) {
             args.add(arg.getBytes(StandardCharsets.UTF_8));
         }
+        // the target's login, so that MIGRATE reaches a server that requires one (AUTH2 for an ACL user)
+        target.credentials().ifPresent(credentials -> {
+            List<String> login = new ArrayList<>(3);
+            if (credentials.username().isPresent()) {
+                login.add("AUTH2");
+                login.add(credentials.username().get());
+            } else {
+                login.add("AUTH");
+            }
+            login.add(credentials.password());
+            for (String arg : login) {
+                args.add(arg.getBytes(StandardCharsets.UTF_8));
+            }
+        });
+        args.add("KEYS".getBytes(StandardCharsets.UTF_8));
         args.addAll(keys);
         return args;
     }
@@ -127,8 +141,7 @@ final class Migration implements Runnable {
     /** One scan of a server; returns how many keys of moving slots it migrated. */
     private long pass(Backend source) throws IOException {
         long moved = 0;
-        try (BlockingRespClient client =
-                new BlockingRespClient(source.host(), source.port(), timeout.multipliedBy(2))) {
+        try (BlockingRespClient client = BlockingRespClient.connect(source, timeout.multipliedBy(2))) {
             String cursor = "0";
             do {
                 Object reply = client.call("SCAN", cursor, "COUNT", "1000");

@@ -23,7 +23,7 @@ public final class ClusterNodeHealthCheckerFactory implements HealthCheckerFacto
     @Override
     public HealthChecker create(Config config, PluginContext context) {
         return (backend, timeout) -> {
-            try (BlockingRespClient client = new BlockingRespClient(backend.host(), backend.port(), timeout)) {
+            try (BlockingRespClient client = BlockingRespClient.connect(backend, timeout)) {
                 Object pong = client.call("PING");
                 if (!"PONG".equals(pong)) {
                     return HealthResult.down("PING answered " + describe(pong));

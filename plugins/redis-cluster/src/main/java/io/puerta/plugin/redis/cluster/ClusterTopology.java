@@ -98,7 +98,7 @@ final class ClusterTopology implements AutoCloseable {
             candidates = new ArrayList<>(known);
         }
         for (Backend node : candidates) {
-            try (BlockingRespClient client = new BlockingRespClient(node.host(), node.port(), timeout)) {
+            try (BlockingRespClient client = BlockingRespClient.connect(node, timeout)) {
                 Object reply = client.call("COMMAND");
                 if (reply instanceof RespError error) {
                     log.warn("{} refused COMMAND ({}); routing by the built-in command table", node, error.message());
@@ -148,7 +148,7 @@ final class ClusterTopology implements AutoCloseable {
     }
 
     private SlotMap query(Backend node) throws IOException {
-        try (BlockingRespClient client = new BlockingRespClient(node.host(), node.port(), timeout)) {
+        try (BlockingRespClient client = BlockingRespClient.connect(node, timeout)) {
             Object reply = client.call("CLUSTER", "SLOTS");
             if (reply instanceof RespError error) {
                 throw new IOException("CLUSTER SLOTS answered " + error.message());

@@ -18,6 +18,8 @@ import java.util.List;
 public final class RedisCluster implements AutoCloseable {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
+    // the password of each node that requires one (by port), so that call() logs in
+    private static final java.util.Map<Integer, String> PASSWORDS = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final List<RedisServerProcess> masters = new ArrayList<>();
     private final List<RedisServerProcess> replicas = new ArrayList<>();
@@ -25,13 +27,18 @@ public final class RedisCluster implements AutoCloseable {
     private RedisCluster() {}
 
     public static RedisCluster start(int masterCount, int replicasPerMaster) {
+        return start(masterCount, replicasPerMaster, null);
+    }
+
+    /** A cluster whose nodes require {@code password} ({@code requirepass}, and {@code masterauth} for replicas). */
+    public static RedisCluster start(int masterCount, int replicasPerMaster, String password) {
         RedisCluster cluster = new RedisCluster();
         try {
             for (int i = 0; i < masterCount; i++) {
-                cluster.masters.add(node());
+                cluster.masters.add(node(password));
             }
             for (int i = 0; i < masterCount * replicasPerMaster; i++) {
-                cluster.replicas.add(node());
+                cluster.replicas.add(node(password));
             }
             cluster.create(replicasPerMaster);
             return cluster;
@@ -41,9 +48,17 @@ public final class RedisCluster implements AutoCloseable {
         }
     }
 
-    private static RedisServerProcess node() {
-        return RedisServerProcess.start(
-                "--cluster-enabled", "yes", "--cluster-node-timeout", "1500", "--cluster-require-full-coverage", "no");
+    private static RedisServerProcess node(String password) {
+        List<String> args = new ArrayList<>(List.of(
+                "--cluster-enabled", "yes", "--cluster-node-timeout", "1500", "--cluster-require-full-coverage", "no"));
+        if (password != null) {
+            args.addAll(List.of("--requirepass", password, "--masterauth", password));
+        }
+        RedisServerProcess node = RedisServerProcess.start(args.toArray(String[]::new));
+        if (password != null) {
+            PASSWORDS.put(node.port(), password);
+        }
+        return node;
     }
 
     private void create(int replicasPerMaster) throws IOException {
@@ -128,6 +143,10 @@ public final class RedisCluster implements AutoCloseable {
 
     public static Object call(RedisServerProcess node, String... args) {
         try (BlockingRespClient client = new BlockingRespClient("127.0.0.1", node.port(), TIMEOUT)) {
+            String password = PASSWORDS.get(node.port());
+            if (password != null) {
+                client.call("AUTH", password);
+            }
             Object reply = client.call(args);
             if (reply instanceof RespError error) {
                 throw new IllegalStateException(String.join(" ", args) + " on " + node.port() + ": " + error.message());
@@ -180,6 +199,7 @@ public final class RedisCluster implements AutoCloseable {
     @Override
     public void close() {
         for (RedisServerProcess node : all()) {
+            PASSWORDS.remove(node.port());
             node.close();
         }
     }

@@ -1,5 +1,7 @@
 package io.puerta.plugin.redis.common.resp;
 
+import io.puerta.spi.backend.Backend;
+import io.puerta.spi.backend.Credentials;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -10,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * A small blocking RESP client for a plugin's control traffic: health checks, topology queries, key migration.
@@ -37,6 +40,31 @@ public final class BlockingRespClient implements AutoCloseable {
             reader = new RespReader(in);
         } catch (IOException e) {
             socket.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Connects to {@code backend} and logs in with its {@link Backend#credentials() credentials}, if it has any: the
+     * way every plugin connection (health checks, topology queries, migrations) reaches a backend.
+     *
+     * @throws IOException when the backend cannot be reached, or refuses the login ("authentication failed: " and the
+     *     server's words, never the secret)
+     */
+    public static BlockingRespClient connect(Backend backend, Duration timeout) throws IOException {
+        BlockingRespClient client = new BlockingRespClient(backend.host(), backend.port(), timeout);
+        Optional<Credentials> credentials = backend.credentials();
+        if (credentials.isEmpty()) {
+            return client;
+        }
+        try {
+            Object reply = client.call(credentials.get().authCommand().toArray(String[]::new));
+            if (reply instanceof RespError error) {
+                throw new IOException("authentication failed: " + error.message());
+            }
+            return client;
+        } catch (IOException e) {
+            client.close();
             throw e;
         }
     }
