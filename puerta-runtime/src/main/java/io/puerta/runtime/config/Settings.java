@@ -1,6 +1,7 @@
 package io.puerta.runtime.config;
 
 import com.typesafe.config.Config;
+import io.puerta.runtime.transport.Cidr;
 import io.puerta.spi.backend.Credentials;
 import io.puerta.spi.request.Protocol;
 import java.nio.file.Path;
@@ -44,7 +45,32 @@ public record Settings(
     }
 
     /** Where clients connect. */
-    public record Listen(String host, int port, int backlog) {}
+    /**
+     * The client listener and who may use it.
+     *
+     * @param allow source networks allowed to connect; empty: every source
+     * @param maxClients clients connected at once, in all (the effective limit may be lower: see the listener)
+     * @param maxClientsPerSource clients connected at once from one address; 0: no such limit
+     * @param idleTimeout a client that sends nothing and is owed nothing for this long is disconnected; zero: never
+     */
+    public record Listen(
+            String host,
+            int port,
+            int backlog,
+            List<Cidr> allow,
+            int maxClients,
+            int maxClientsPerSource,
+            Duration idleTimeout) {
+
+        public Listen {
+            allow = List.copyOf(allow);
+        }
+
+        /** A listener open to every source, with no limits. */
+        public Listen(String host, int port, int backlog) {
+            this(host, port, backlog, List.of(), Integer.MAX_VALUE, 0, Duration.ZERO);
+        }
+    }
 
     /** Backend health checking; {@code checker} is empty when disabled. */
     public record HealthCheck(String checker, Duration interval, Duration timeout, int rise, int fall, int threads) {}

@@ -3,6 +3,7 @@ package io.puerta.runtime.config;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigObject;
+import io.puerta.runtime.transport.Cidr;
 import io.puerta.spi.backend.BackendRole;
 import io.puerta.spi.backend.Credentials;
 import io.puerta.spi.request.Protocol;
@@ -27,7 +28,13 @@ public final class SettingsReader {
     public Settings read(Optional<Path> home) {
         Protocol protocol = readProtocol();
         Settings.Listen listen = new Settings.Listen(
-                string("puerta.listen.host"), port("puerta.listen.port"), positive("puerta.listen.backlog"));
+                string("puerta.listen.host"),
+                port("puerta.listen.port"),
+                positive("puerta.listen.backlog"),
+                allowList(),
+                positive("puerta.listen.max-clients"),
+                nonNegative("puerta.listen.max-clients-per-source"),
+                nonNegativeDuration("puerta.listen.idle-timeout"));
         Settings.HealthCheck healthCheck = new Settings.HealthCheck(
                 string("puerta.health-check.checker"),
                 positiveDuration("puerta.health-check.interval"),
@@ -124,6 +131,19 @@ public final class SettingsReader {
             }
         }
         return specs;
+    }
+
+    private List<Cidr> allowList() {
+        List<String> entries = problems.read(() -> config.getStringList("puerta.listen.allow"), List.of());
+        List<Cidr> allow = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            try {
+                allow.add(Cidr.parse(entries.get(i)));
+            } catch (IllegalArgumentException e) {
+                problems.add("puerta.listen.allow[" + i + "]: " + e.getMessage());
+            }
+        }
+        return allow;
     }
 
     private Credentials poolCredentials() {

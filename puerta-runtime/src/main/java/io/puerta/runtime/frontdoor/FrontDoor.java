@@ -19,4 +19,12 @@ public interface FrontDoor {
      * the channel's event loop, before it is registered for reading.
      */
     ClientHandle open(Channel channel);
+
+    /**
+     * What a client refused at the door (not allowed, too many clients) is told before it is disconnected, in this
+     * protocol; null to say nothing (a protocol where the client speaks first, such as MongoDB's).
+     */
+    default io.netty.buffer.ByteBuf refusal(io.netty.buffer.ByteBufAllocator alloc, String message) {
+        return null;
+    }
 }

@@ -168,7 +168,7 @@ public final class PuertaServer implements AutoCloseable {
         } else {
             frontDoor = new RespFrontDoor(ring, guard, backends, settings.limits(), metrics);
         }
-        frontend = new Listener(settings, io, transport, frontDoor);
+        frontend = new Listener(settings, io, transport, frontDoor, metrics.registry());
         resources.push(frontend);
         log.info(
                 "Puerta listening on {} ({}, {} transport, router '{}', {} backend(s), ring of {} with {} wait strategy)",

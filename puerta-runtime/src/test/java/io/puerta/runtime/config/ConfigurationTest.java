@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.puerta.runtime.server.Configuration;
+import io.puerta.runtime.transport.Cidr;
 import io.puerta.spi.backend.BackendRole;
 import io.puerta.spi.request.Protocol;
 import java.nio.file.Path;
@@ -28,7 +29,8 @@ class ConfigurationTest {
     void defaultsComeFromReferenceConf() {
         Settings settings = load("puerta.backends = [{ address = \"127.0.0.1:6379\" }]");
         assertEquals(Protocol.RESP, settings.protocol());
-        assertEquals(new Settings.Listen("127.0.0.1", 6380, 1024), settings.listen());
+        assertEquals(
+                new Settings.Listen("127.0.0.1", 6380, 1024, List.of(), 10000, 0, Duration.ZERO), settings.listen());
         assertEquals("single-backend", settings.router());
         assertEquals("", settings.clientIdentifier());
         assertEquals(
@@ -56,14 +58,15 @@ class ConfigurationTest {
         Settings settings = load(
                 """
                 puerta {
-                  listen { host = "0.0.0.0", port = 7000, backlog = 10 }
+                  listen { host = "0.0.0.0", port = 7000, backlog = 10, allow = ["10.0.0.0/8", "::1"], max-clients = 20,
+                           max-clients-per-source = 2, idle-timeout = 30s }
                   router = single-backend
                   health-check { checker = tcp-connect, interval = 3s, timeout = 200ms, rise = 4, fall = 5, threads = 3 }
                   backends = [
                     { address = "10.0.0.1:7001", name = "a", weight = 3, role = master }
                     { address = "[::1]:7002" }
                   ]
-                  backend { connections-per-backend = 4, connect-timeout = 2s, request-timeout = 9s,
+                  backend { auth { username = app, password = s3cret }, connections-per-backend = 4, connect-timeout = 2s, request-timeout = 9s,
                             reconnect-backoff = 1s, max-queued-while-connecting = 10 }
                   pipeline { ring-size = 1024, wait-strategy = busy-spin, max-batch = 32 }
                   netty { io-threads = 2, backend-threads = 1, native-transport = false }
@@ -75,7 +78,16 @@ class ConfigurationTest {
                   shutdown-timeout = 1s
                 }
                 """);
-        assertEquals(new Settings.Listen("0.0.0.0", 7000, 10), settings.listen());
+        assertEquals(
+                new Settings.Listen(
+                        "0.0.0.0",
+                        7000,
+                        10,
+                        List.of(Cidr.parse("10.0.0.0/8"), Cidr.parse("::1")),
+                        20,
+                        2,
+                        Duration.ofSeconds(30)),
+                settings.listen());
         assertEquals(
                 new Settings.HealthCheck("tcp-connect", Duration.ofSeconds(3), Duration.ofMillis(200), 4, 5, 3),
                 settings.healthCheck());
@@ -85,7 +97,13 @@ class ConfigurationTest {
                         new BackendSpec("::1:7002", "::1", 7002, 1, BackendRole.STANDALONE)),
                 settings.backends());
         assertEquals(
-                new Settings.BackendOptions(4, Duration.ofSeconds(2), Duration.ofSeconds(9), Duration.ofSeconds(1), 10),
+                new Settings.BackendOptions(
+                        4,
+                        Duration.ofSeconds(2),
+                        Duration.ofSeconds(9),
+                        Duration.ofSeconds(1),
+                        10,
+                        io.puerta.spi.backend.Credentials.user("app", "s3cret")),
                 settings.backend());
         assertEquals(new Settings.Pipeline(1024, WaitStrategyName.BUSY_SPIN, 32, true), settings.pipeline());
         assertEquals(new Settings.Netty(2, 1, false), settings.netty());

@@ -15,8 +15,17 @@ public final class RawClient implements AutoCloseable {
     private final Socket socket;
 
     public RawClient(int port) {
+        this("127.0.0.1", port);
+    }
+
+    /**
+     * A client whose connections come from {@code sourceAddress}, a loopback address (Linux routes all of 127/8 to
+     * the loopback interface): several "sources" on one machine.
+     */
+    public RawClient(String sourceAddress, int port) {
         try {
             socket = new Socket();
+            socket.bind(new InetSocketAddress(sourceAddress, 0));
             socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
             socket.setSoTimeout(5000);
         } catch (IOException e) {

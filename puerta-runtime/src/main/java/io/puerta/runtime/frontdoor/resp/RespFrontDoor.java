@@ -1,5 +1,7 @@
 package io.puerta.runtime.frontdoor.resp;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.puerta.runtime.backend.BackendRegistry;
 import io.puerta.runtime.config.Settings;
@@ -10,6 +12,7 @@ import io.puerta.runtime.pipeline.RequestSink;
 import io.puerta.runtime.pipeline.RouterGuard;
 import io.puerta.runtime.protocol.resp.RespLimits;
 import io.puerta.runtime.protocol.resp.RespRequestDecoder;
+import io.puerta.runtime.protocol.resp.RespWriter;
 
 /**
  * The RESP front door: each connection gets a {@link RespRequestDecoder} and a {@link ClientConnection}, which
@@ -40,6 +43,11 @@ public final class RespFrontDoor implements FrontDoor {
     @Override
     public String protocol() {
         return "resp";
+    }
+
+    @Override
+    public ByteBuf refusal(ByteBufAllocator alloc, String message) {
+        return RespWriter.error(alloc, message);
     }
 
     @Override

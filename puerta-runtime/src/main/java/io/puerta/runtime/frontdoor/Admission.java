@@ -1,0 +1,111 @@
+package io.puerta.runtime.frontdoor;
+
+import com.codahale.metrics.Counter;
+import com.codahale.metrics.MetricRegistry;
+import io.netty.channel.Channel;
+import io.puerta.runtime.config.Settings;
+import io.puerta.runtime.transport.Cidr;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Who may connect to a listener: the allow-list of source networks, and how many clients may be connected at once,
+ * in all and from one source address. Checked as a connection is accepted, without blocking; a connection let in
+ * is counted until it closes. Refusals are counted, and logged at most every 10 s.
+ */
+final class Admission {
+
+    private static final Logger log = LoggerFactory.getLogger(Admission.class);
+    private static final long WARN_EVERY_NANOS = 10_000_000_000L;
+
+    private final List<Cidr> allow;
+    private final int maxClients;
+    private final int maxPerSource;
+    private final AtomicInteger connected = new AtomicInteger();
+    private final ConcurrentHashMap<String, AtomicInteger> perSource = new ConcurrentHashMap<>();
+    private final Counter refusedByAllowList;
+    private final Counter refusedByLimit;
+    private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
+    private final AtomicLong refusedSinceWarning = new AtomicLong();
+
+    Admission(Settings.Listen listen, int maxClients, MetricRegistry metrics) {
+        this.allow = listen.allow();
+        this.maxClients = maxClients;
+        this.maxPerSource = listen.maxClientsPerSource();
+        this.refusedByAllowList = metrics.counter("puerta.clients.refused.allow-list");
+        this.refusedByLimit = metrics.counter("puerta.clients.refused.max-clients");
+    }
+
+    /**
+     * Lets {@code channel} in, counting it until it closes; or says why not (the message the client is sent).
+     *
+     * @return null when admitted
+     */
+    String admit(Channel channel) {
+        java.net.InetAddress address =
+                channel.remoteAddress() instanceof InetSocketAddress remote ? remote.getAddress() : null;
+        if (!allow.isEmpty() && (address == null || allow.stream().noneMatch(cidr -> cidr.contains(address)))) {
+            refusedByAllowList.inc();
+            warn("connection from " + text(address) + " refused: not in puerta.listen.allow");
+            return "connections from " + (address == null ? "this address" : address.getHostAddress())
+                    + " are not allowed";
+        }
+        if (connected.incrementAndGet() > maxClients) {
+            connected.decrementAndGet();
+            refusedByLimit.inc();
+            warn("connection from " + text(address) + " refused: " + maxClients
+                    + " clients connected (puerta.listen.max-clients)");
+            return "max number of clients reached";
+        }
+        String source = address == null ? "" : address.getHostAddress();
+        if (maxPerSource > 0) {
+            AtomicInteger fromSource = perSource.computeIfAbsent(source, s -> new AtomicInteger());
+            if (fromSource.incrementAndGet() > maxPerSource) {
+                release(source);
+                connected.decrementAndGet();
+                refusedByLimit.inc();
+                warn("connection from " + text(address) + " refused: " + maxPerSource
+                        + " clients from that address (puerta.listen.max-clients-per-source)");
+                return "max number of clients reached for this address";
+            }
+        }
+        channel.closeFuture().addListener(f -> {
+            connected.decrementAndGet();
+            if (maxPerSource > 0) {
+                release(source);
+            }
+        });
+        return null;
+    }
+
+    /** Clients connected now. */
+    int connected() {
+        return connected.get();
+    }
+
+    private void release(String source) {
+        perSource.computeIfPresent(source, (s, count) -> count.decrementAndGet() <= 0 ? null : count);
+    }
+
+    /** Logs a refusal: at WARN at most every 10 s (with how many were refused meanwhile), else at DEBUG. */
+    private void warn(String message) {
+        long refused = refusedSinceWarning.incrementAndGet();
+        long now = System.nanoTime();
+        long last = lastWarning.get();
+        if (now - last >= WARN_EVERY_NANOS && lastWarning.compareAndSet(last, now)) {
+            refusedSinceWarning.addAndGet(-refused);
+            log.warn("{} ({} refused since the last such warning)", message, refused);
+        } else {
+            log.debug(message);
+        }
+    }
+
+    private static String text(java.net.InetAddress address) {
+        return address == null ? "an unknown address" : address.getHostAddress();
+    }
+}
