@@ -2,20 +2,20 @@
 # Runs every test: unit tests, end-to-end tests against real redis-server processes, and the smoke test of the
 # assembled distribution (redis-cli and redis-benchmark through bin/puerta), and the twemproxy compatibility
 # tests (real nutcracker beside Puerta). Installs the Debian packages the tests need when they are missing and
-# this runs as root (CI does); otherwise says what to install.
+# this runs as root (CI does); otherwise says what to install. openssl makes the TLS tests' certificates.
 set -euo pipefail
 cd "$(dirname "$0")"
 missing=()
-for tool in redis-server redis-cli redis-benchmark nutcracker; do
+for tool in redis-server redis-cli redis-benchmark nutcracker openssl; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "installing redis-server, redis-tools and nutcracker (missing: ${missing[*]}) ..."
+    echo "installing redis-server, redis-tools, nutcracker and openssl (missing: ${missing[*]}) ..."
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server redis-tools nutcracker >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server redis-tools nutcracker openssl >/dev/null
   else
-    echo "test.sh: missing ${missing[*]}; install the Debian packages redis-server, redis-tools and nutcracker" >&2
+    echo "test.sh: missing ${missing[*]}; install the Debian packages redis-server, redis-tools, nutcracker and openssl" >&2
     exit 1
   fi
 fi

@@ -60,7 +60,8 @@ public record Settings(
             List<Cidr> allow,
             int maxClients,
             int maxClientsPerSource,
-            Duration idleTimeout) {
+            Duration idleTimeout,
+            Tls tls) {
 
         public Listen {
             allow = List.copyOf(allow);
@@ -68,7 +69,44 @@ public record Settings(
 
         /** A listener open to every source, with no limits. */
         public Listen(String host, int port, int backlog) {
-            this(host, port, backlog, List.of(), Integer.MAX_VALUE, 0, Duration.ZERO);
+            this(host, port, backlog, List.of(), Integer.MAX_VALUE, 0, Duration.ZERO, null);
+        }
+
+        public Listen(
+                String host,
+                int port,
+                int backlog,
+                List<Cidr> allow,
+                int maxClients,
+                int maxClientsPerSource,
+                Duration idleTimeout) {
+            this(host, port, backlog, allow, maxClients, maxClientsPerSource, idleTimeout, null);
+        }
+    }
+
+    /**
+     * The TLS listener ({@code listen.tls}), beside the plain one or instead of it.
+     *
+     * @param port its port (0: a free one)
+     * @param only no plain listener
+     * @param caFile the CAs client certificates must chain to; null unless clients present certificates
+     * @param clientAuth "none", "optional" or "require"
+     * @param ciphers empty: the provider's defaults
+     * @param reloadCheckInterval how often the files are checked for changes; zero: never
+     */
+    public record Tls(
+            int port,
+            boolean only,
+            Path certFile,
+            Path keyFile,
+            Path caFile,
+            String clientAuth,
+            List<String> protocols,
+            List<String> ciphers,
+            Duration reloadCheckInterval) {
+        public Tls {
+            protocols = List.copyOf(protocols);
+            ciphers = List.copyOf(ciphers);
         }
     }
 

@@ -34,7 +34,8 @@ public final class SettingsReader {
                 allowList(),
                 positive("puerta.listen.max-clients"),
                 nonNegative("puerta.listen.max-clients-per-source"),
-                nonNegativeDuration("puerta.listen.idle-timeout"));
+                nonNegativeDuration("puerta.listen.idle-timeout"),
+                tls());
         Settings.HealthCheck healthCheck = new Settings.HealthCheck(
                 string("puerta.health-check.checker"),
                 positiveDuration("puerta.health-check.interval"),
@@ -131,6 +132,59 @@ public final class SettingsReader {
             }
         }
         return specs;
+    }
+
+    /** The TLS listener, or null when {@code listen.tls.port} is -1. */
+    private Settings.Tls tls() {
+        String path = "puerta.listen.tls.";
+        int port = problems.read(() -> config.getInt(path + "port"), -1);
+        if (port == -1) {
+            if (problems.read(() -> config.getBoolean(path + "only"), false)) {
+                problems.add(path + "only: true needs a TLS listener (" + path + "port)");
+            }
+            return null;
+        }
+        if (port < 0 || port > 65535) {
+            problems.add(path + "port: " + port + " (expected: -1 for none, or 0..65535)");
+        }
+        Path cert = requiredFile(path + "cert-file");
+        Path key = requiredFile(path + "key-file");
+        String clientAuth = string(path + "client-auth");
+        if (!List.of("none", "optional", "require").contains(clientAuth)) {
+            problems.add(path + "client-auth: expected none, optional or require but got '" + clientAuth + "'");
+        }
+        String ca = string(path + "ca-file");
+        Path caFile = ca.isEmpty() ? null : readable(path + "ca-file", Path.of(ca));
+        if (caFile == null && !clientAuth.equals("none")) {
+            problems.add(path + "ca-file: required with client-auth = " + clientAuth
+                    + " (the CAs client certificates must chain to)");
+        }
+        return new Settings.Tls(
+                port,
+                problems.read(() -> config.getBoolean(path + "only"), false),
+                cert,
+                key,
+                caFile,
+                clientAuth,
+                problems.read(() -> config.getStringList(path + "protocols"), List.of()),
+                problems.read(() -> config.getStringList(path + "ciphers"), List.of()),
+                nonNegativeDuration(path + "reload-check-interval"));
+    }
+
+    private Path requiredFile(String path) {
+        String file = string(path);
+        if (file.isEmpty()) {
+            problems.add(path + ": required for a TLS listener");
+            return null;
+        }
+        return readable(path, Path.of(file));
+    }
+
+    private Path readable(String path, Path file) {
+        if (!java.nio.file.Files.isReadable(file)) {
+            problems.add(path + ": cannot read " + file);
+        }
+        return file;
     }
 
     private List<Cidr> allowList() {

@@ -40,18 +40,56 @@ public final class Listener implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Listener.class);
     private static final AttributeKey<ClientHandle> HANDLE = AttributeKey.valueOf("puerta.client");
 
-    private final Channel serverChannel;
     private final ChannelGroup clients = new DefaultChannelGroup("puerta-clients", GlobalEventExecutor.INSTANCE);
     private final Admission admission;
+    private final EventLoopGroup group;
+    private final Transport transport;
+    private final FrontDoor frontDoor;
+    private final Settings settings;
+    private final Counter idleClosed;
+    private final ServerTls tls;
+    private final Channel plainChannel;
+    private final Channel tlsChannel;
 
+    /**
+     * Opens the plain listener ({@code listen.port}) and, when configured, the TLS one ({@code listen.tls.port}), or
+     * the TLS one alone ({@code listen.tls.only}).
+     *
+     * @throws IllegalArgumentException when the TLS files do not load
+     */
     public Listener(
             Settings settings, EventLoopGroup group, Transport transport, FrontDoor frontDoor, MetricRegistry metrics)
             throws InterruptedException {
+        this.settings = settings;
+        this.group = group;
+        this.transport = transport;
+        this.frontDoor = frontDoor;
         this.admission =
                 new Admission(settings.listen(), maxClients(settings.listen().maxClients()), metrics);
-        Counter idleClosed = metrics.counter("puerta.clients.idle-closed");
-        long idleMillis = settings.listen().idleTimeout().toMillis();
+        this.idleClosed = metrics.counter("puerta.clients.idle-closed");
+        Settings.Tls tlsSettings = settings.listen().tls();
+        this.tls = tlsSettings == null ? null : ServerTls.start(tlsSettings);
+        Channel plain = null;
+        try {
+            plain = tlsSettings != null && tlsSettings.only()
+                    ? null
+                    : bind(settings.listen().port(), null);
+            this.tlsChannel = tls == null ? null : bind(tlsSettings.port(), tls);
+        } catch (InterruptedException | RuntimeException e) {
+            if (plain != null) {
+                plain.close().syncUninterruptibly();
+            }
+            if (tls != null) {
+                tls.close();
+            }
+            throw e;
+        }
+        this.plainChannel = plain;
+    }
+
+    private Channel bind(int port, ServerTls tls) throws InterruptedException {
         int highWater = settings.limits().clientOutputBufferBytes();
+        long idleMillis = settings.listen().idleTimeout().toMillis();
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannel())
@@ -63,6 +101,10 @@ public final class Listener implements AutoCloseable {
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (tls != null) {
+                            // first, so that even a refusal reaches the client encrypted
+                            ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
+                        }
                         String refused = admission.admit(ch);
                         if (refused != null) {
                             ch.pipeline().addLast("refusal", new Refusal(frontDoor, refused));
@@ -71,15 +113,17 @@ public final class Listener implements AutoCloseable {
                         ClientHandle handle = frontDoor.open(ch);
                         ch.attr(HANDLE).set(handle);
                         if (idleMillis > 0) {
-                            ch.pipeline().addFirst("idle-close", new IdleClose(idleMillis, handle, idleClosed));
+                            IdleClose idle = new IdleClose(idleMillis, handle, idleClosed);
+                            if (tls != null) {
+                                ch.pipeline().addAfter("tls", "idle-close", idle);
+                            } else {
+                                ch.pipeline().addFirst("idle-close", idle);
+                            }
                         }
                         clients.add(ch);
                     }
                 });
-        serverChannel = bootstrap
-                .bind(settings.listen().host(), settings.listen().port())
-                .sync()
-                .channel();
+        return bootstrap.bind(settings.listen().host(), port).sync().channel();
     }
 
     /**
@@ -105,13 +149,23 @@ public final class Listener implements AutoCloseable {
         return configured;
     }
 
+    /** The plain listener's address, or the TLS one's when there is no plain listener. */
     public InetSocketAddress address() {
-        return (InetSocketAddress) serverChannel.localAddress();
+        return (InetSocketAddress) (plainChannel != null ? plainChannel : tlsChannel).localAddress();
+    }
+
+    /** The TLS listener's address, or null without one. */
+    public InetSocketAddress tlsAddress() {
+        return tlsChannel == null ? null : (InetSocketAddress) tlsChannel.localAddress();
     }
 
     /** Stops accepting new connections. */
     public void stopAccepting() {
-        serverChannel.close().syncUninterruptibly();
+        for (Channel server : new Channel[] {plainChannel, tlsChannel}) {
+            if (server != null) {
+                server.close().syncUninterruptibly();
+            }
+        }
     }
 
     /**
@@ -146,8 +200,11 @@ public final class Listener implements AutoCloseable {
 
     @Override
     public void close() {
-        serverChannel.close().syncUninterruptibly();
+        stopAccepting();
         clients.close().syncUninterruptibly();
+        if (tls != null) {
+            tls.close();
+        }
     }
 
     /** Tells a client refused at the door why, in its protocol when it has a way to, then disconnects it. */

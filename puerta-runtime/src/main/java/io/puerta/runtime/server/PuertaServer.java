@@ -19,6 +19,7 @@ import io.puerta.runtime.pipeline.RequestSink;
 import io.puerta.runtime.pipeline.RingSink;
 import io.puerta.runtime.pipeline.RouterGuard;
 import io.puerta.runtime.plugin.Registered;
+import io.puerta.runtime.transport.TlsProvider;
 import io.puerta.runtime.transport.Transport;
 import io.puerta.spi.health.HealthChecker;
 import io.puerta.spi.health.HealthCheckerFactory;
@@ -170,6 +171,9 @@ public final class PuertaServer implements AutoCloseable {
         }
         frontend = new Listener(settings, io, transport, frontDoor, metrics.registry());
         resources.push(frontend);
+        if (frontend.tlsAddress() != null) {
+            log.info("Puerta listening for TLS on {} ({})", frontend.tlsAddress(), TlsProvider.choose());
+        }
         log.info(
                 "Puerta listening on {} ({}, {} transport, router '{}', {} backend(s), ring of {} with {} wait strategy)",
                 frontend.address(),
@@ -226,6 +230,11 @@ public final class PuertaServer implements AutoCloseable {
 
     public InetSocketAddress address() {
         return frontend.address();
+    }
+
+    /** The TLS listener's address, or null without one. */
+    public InetSocketAddress tlsAddress() {
+        return frontend.tlsAddress();
     }
 
     public MetricRegistry metrics() {

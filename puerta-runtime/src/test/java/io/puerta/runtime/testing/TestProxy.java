@@ -75,6 +75,11 @@ public final class TestProxy implements AutoCloseable {
         }
     }
 
+    /** The TLS listener's port (listen.tls.port = 0 picks a free one). */
+    public int tlsPort() {
+        return server.tlsAddress().getPort();
+    }
+
     public PuertaServer server() {
         return server;
     }
