@@ -51,7 +51,7 @@ public final class BackendConnection extends ReconnectingConnection<ReplySlot> {
             RuntimeMetrics metrics,
             Credentials credentials,
             boolean dedicated) {
-        super("backend", host, port, loop, connector::bootstrap, options, !dedicated);
+        super("backend", host, port, loop, connector::bootstrap, connector.tls(), options, !dedicated);
         this.connector = connector;
         this.metrics = metrics;
         this.credentials = credentials;

@@ -24,9 +24,21 @@ public final class BackendConnector {
     private final Settings.BackendOptions options;
     private final RuntimeMetrics metrics;
     private final List<List<byte[]>> greeting = new CopyOnWriteArrayList<>();
+    private final BackendTls tls;
 
     public BackendConnector(
             EventLoopGroup group, Transport transport, Settings.BackendOptions options, RuntimeMetrics metrics) {
+        this(group, transport, options, null, metrics);
+    }
+
+    /** @param tls TLS to every backend, or null for plain TCP */
+    public BackendConnector(
+            EventLoopGroup group,
+            Transport transport,
+            Settings.BackendOptions options,
+            BackendTls tls,
+            RuntimeMetrics metrics) {
+        this.tls = tls;
         this.group = group;
         this.channelClass = transport.clientChannel();
         this.options = options;
@@ -55,6 +67,11 @@ public final class BackendConnector {
 
     BackendConnection connection(String host, int port, Credentials credentials, boolean dedicated) {
         return new BackendConnection(host, port, group.next(), this, options, metrics, credentials, dedicated);
+    }
+
+    /** TLS to the backends, or null. */
+    public BackendTls tls() {
+        return tls;
     }
 
     /** Adds a command each new connection sends before any request. */

@@ -5,6 +5,7 @@ import io.puerta.spi.backend.BackendHealth;
 import io.puerta.spi.backend.BackendRole;
 import io.puerta.spi.backend.Credentials;
 import java.util.Optional;
+import javax.net.SocketFactory;
 
 /**
  * A backend server and Puerta's connections to it. Requests of many clients are pipelined over a few long-lived
@@ -19,6 +20,7 @@ public final class BackendNode implements Backend {
     private final BackendRole role;
     private final BackendConnection[] connections;
     private final Optional<Credentials> credentials;
+    private final SocketFactory sockets;
     private volatile BackendHealth health = BackendHealth.UNKNOWN;
     private final java.util.Set<io.netty.channel.Channel> attached = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -29,6 +31,7 @@ public final class BackendNode implements Backend {
             int weight,
             BackendRole role,
             Credentials credentials,
+            SocketFactory sockets,
             BackendConnection[] connections) {
         this.name = name;
         this.host = host;
@@ -37,6 +40,7 @@ public final class BackendNode implements Backend {
         this.role = role;
         this.connections = connections;
         this.credentials = Optional.ofNullable(credentials);
+        this.sockets = sockets;
     }
 
     @Override
@@ -67,6 +71,11 @@ public final class BackendNode implements Backend {
     @Override
     public Optional<Credentials> credentials() {
         return credentials;
+    }
+
+    @Override
+    public SocketFactory socketFactory() {
+        return sockets;
     }
 
     @Override

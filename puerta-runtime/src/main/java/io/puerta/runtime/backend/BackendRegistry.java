@@ -10,6 +10,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import javax.net.SocketFactory;
 
 /** Every backend Puerta knows, by address: the configured ones and those routers discover at run time. */
 public final class BackendRegistry implements AutoCloseable {
@@ -18,10 +19,15 @@ public final class BackendRegistry implements AutoCloseable {
     private final List<BackendNode> configured = new ArrayList<>();
     private final BackendConnector connector;
     private final Settings.BackendOptions options;
+    private final SocketFactory sockets;
 
     public BackendRegistry(List<BackendSpec> specs, BackendConnector connector, Settings.BackendOptions options) {
         this.connector = connector;
         this.options = options;
+        // plugins' own connections (health checks, topology queries) speak TLS when the runtime's do
+        this.sockets = connector.tls() == null
+                ? SocketFactory.getDefault()
+                : connector.tls().socketFactory();
         for (BackendSpec spec : specs) {
             BackendNode node = byAddress.computeIfAbsent(
                     spec.address(),
@@ -66,7 +72,14 @@ public final class BackendRegistry implements AutoCloseable {
     private BackendNode create(
             String name, String host, int port, int weight, BackendRole role, Credentials credentials) {
         return new BackendNode(
-                name, host, port, weight, role, credentials, connector.sharedConnections(host, port, credentials));
+                name,
+                host,
+                port,
+                weight,
+                role,
+                credentials,
+                sockets,
+                connector.sharedConnections(host, port, credentials));
     }
 
     /** A new connection to {@code node} for one client alone (see {@link io.puerta.spi.routing.ConnectionUse}). */
@@ -77,6 +90,11 @@ public final class BackendRegistry implements AutoCloseable {
     /** A bootstrap for connections that are not the registry's own (spliced and multiplexed MongoDB ones). */
     public io.netty.bootstrap.Bootstrap bootstrap(io.netty.channel.EventLoop loop) {
         return connector.bootstrap(loop);
+    }
+
+    /** TLS to the backends, or null. */
+    public BackendTls tls() {
+        return connector.tls();
     }
 
     /** Adds a command each new backend connection sends before any request. */

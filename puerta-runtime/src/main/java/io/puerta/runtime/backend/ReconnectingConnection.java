@@ -50,6 +50,7 @@ public abstract class ReconnectingConnection<E> {
     protected final Settings.BackendOptions options;
     private final InetSocketAddress socketAddress;
     private final Function<EventLoop, Bootstrap> bootstrap;
+    private final BackendTls tls;
     private final boolean timesOut;
 
     // event loop only
@@ -64,6 +65,7 @@ public abstract class ReconnectingConnection<E> {
 
     /**
      * @param kind what the backend is called in messages ("backend", "mongos")
+     * @param tls TLS to the backend, or null for plain TCP
      * @param timesOut whether requests time out (not on a client's own connection, where blocking commands wait)
      */
     protected ReconnectingConnection(
@@ -72,6 +74,7 @@ public abstract class ReconnectingConnection<E> {
             int port,
             EventLoop loop,
             Function<EventLoop, Bootstrap> bootstrap,
+            BackendTls tls,
             Settings.BackendOptions options,
             boolean timesOut) {
         this.name = kind + " " + host + ":" + port;
@@ -79,6 +82,7 @@ public abstract class ReconnectingConnection<E> {
         this.socketAddress = new InetSocketAddress(host, port);
         this.loop = loop;
         this.bootstrap = bootstrap;
+        this.tls = tls;
         this.options = options;
         this.timesOut = timesOut;
     }
@@ -228,6 +232,15 @@ public abstract class ReconnectingConnection<E> {
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (tls != null) {
+                            ch.pipeline()
+                                    .addLast(
+                                            "tls",
+                                            tls.newHandler(
+                                                    ch.alloc(),
+                                                    socketAddress.getHostString(),
+                                                    socketAddress.getPort()));
+                        }
                         ReconnectingConnection.this.initChannel(ch);
                     }
                 })

@@ -20,6 +20,7 @@ public record Settings(
         HealthCheck healthCheck,
         List<BackendSpec> backends,
         BackendOptions backend,
+        BackendTls backendTls,
         Pipeline pipeline,
         Netty netty,
         Limits limits,
@@ -140,6 +141,18 @@ public record Settings(
                     reconnectBackoff,
                     maxQueuedWhileConnecting,
                     null);
+        }
+    }
+
+    /**
+     * TLS to the backends ({@code backend.tls}); null when they speak plain TCP.
+     *
+     * @param caFile the CAs the servers' certificates must chain to; null: the JVM's trust store
+     * @param certFile a client certificate for servers that require one; null for none (then keyFile too)
+     */
+    public record BackendTls(Path caFile, Path certFile, Path keyFile, List<String> protocols, boolean verifyHostname) {
+        public BackendTls {
+            protocols = List.copyOf(protocols);
         }
     }
 

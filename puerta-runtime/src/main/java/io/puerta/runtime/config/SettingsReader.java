@@ -83,6 +83,7 @@ public final class SettingsReader {
                 healthCheck,
                 backends(),
                 backend,
+                backendTls(),
                 pipeline,
                 netty,
                 limits,
@@ -169,6 +170,26 @@ public final class SettingsReader {
                 problems.read(() -> config.getStringList(path + "protocols"), List.of()),
                 problems.read(() -> config.getStringList(path + "ciphers"), List.of()),
                 nonNegativeDuration(path + "reload-check-interval"));
+    }
+
+    /** TLS to the backends, or null when backend.tls.enabled is false. */
+    private Settings.BackendTls backendTls() {
+        String path = "puerta.backend.tls.";
+        if (!problems.read(() -> config.getBoolean(path + "enabled"), false)) {
+            return null;
+        }
+        String ca = string(path + "ca-file");
+        String cert = string(path + "cert-file");
+        String key = string(path + "key-file");
+        if (cert.isEmpty() != key.isEmpty()) {
+            problems.add(path + "cert-file and key-file: give both (a client certificate and its key) or neither");
+        }
+        return new Settings.BackendTls(
+                ca.isEmpty() ? null : readable(path + "ca-file", Path.of(ca)),
+                cert.isEmpty() ? null : readable(path + "cert-file", Path.of(cert)),
+                key.isEmpty() ? null : readable(path + "key-file", Path.of(key)),
+                problems.read(() -> config.getStringList(path + "protocols"), List.of()),
+                problems.read(() -> config.getBoolean(path + "verify-hostname"), true));
     }
 
     private Path requiredFile(String path) {

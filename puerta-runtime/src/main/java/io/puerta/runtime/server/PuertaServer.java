@@ -5,6 +5,7 @@ import com.codahale.metrics.MetricRegistry;
 import io.netty.channel.EventLoopGroup;
 import io.puerta.runtime.backend.BackendConnector;
 import io.puerta.runtime.backend.BackendRegistry;
+import io.puerta.runtime.backend.BackendTls;
 import io.puerta.runtime.config.ProblemCollector;
 import io.puerta.runtime.config.Settings;
 import io.puerta.runtime.frontdoor.FrontDoor;
@@ -78,7 +79,12 @@ public final class PuertaServer implements AutoCloseable {
         EventLoopGroup group = transport.group(1, "puerta-check");
         try (BackendRegistry backends = new BackendRegistry(
                 settings.backends(),
-                new BackendConnector(group, transport, settings.backend(), new RuntimeMetrics(new MetricRegistry())),
+                new BackendConnector(
+                        group,
+                        transport,
+                        settings.backend(),
+                        backendTls(settings),
+                        new RuntimeMetrics(new MetricRegistry())),
                 settings.backend())) {
             ProblemCollector problems = new ProblemCollector();
             PluginFactories factories =
@@ -111,7 +117,7 @@ public final class PuertaServer implements AutoCloseable {
         }
         BackendRegistry backends = new BackendRegistry(
                 settings.backends(),
-                new BackendConnector(backendLoops, transport, settings.backend(), metrics),
+                new BackendConnector(backendLoops, transport, settings.backend(), backendTls(settings), metrics),
                 settings.backend());
         resources.push(backends);
 
@@ -183,6 +189,11 @@ public final class PuertaServer implements AutoCloseable {
                 settings.backends().size(),
                 ring.capacity(),
                 settings.pipeline().waitStrategy().configName());
+    }
+
+    /** TLS to the backends, loaded from its files (which check-config thereby checks too), or null. */
+    private static BackendTls backendTls(Settings settings) {
+        return settings.backendTls() == null ? null : BackendTls.load(settings.backendTls());
     }
 
     private static Router createRouter(Configuration configuration, PluginFactories factories) {

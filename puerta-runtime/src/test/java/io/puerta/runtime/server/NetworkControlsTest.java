@@ -85,16 +85,20 @@ class NetworkControlsTest {
 
     @Test
     void oneSourceCannotTakeEveryPlace() {
+        // one after the other: admissions run on the connections' own event loops, in any order
         try (TestProxy proxy = proxy("max-clients-per-source = 2");
-                RawClient first = new RawClient("127.0.0.1", proxy.port());
-                RawClient second = new RawClient("127.0.0.1", proxy.port());
-                RawClient third = new RawClient("127.0.0.1", proxy.port());
-                RawClient elsewhere = new RawClient("127.0.0.2", proxy.port())) {
+                RawClient first = new RawClient("127.0.0.1", proxy.port())) {
             assertTrue(served(first));
-            assertTrue(served(second));
-            assertEquals("-ERR max number of clients reached for this address", third.readLine());
-            assertTrue(third.closedByServer());
-            assertTrue(served(elsewhere), "another address has places of its own");
+            try (RawClient second = new RawClient("127.0.0.1", proxy.port())) {
+                assertTrue(served(second));
+                try (RawClient third = new RawClient("127.0.0.1", proxy.port())) {
+                    assertEquals("-ERR max number of clients reached for this address", third.readLine());
+                    assertTrue(third.closedByServer());
+                }
+                try (RawClient elsewhere = new RawClient("127.0.0.2", proxy.port())) {
+                    assertTrue(served(elsewhere), "another address has places of its own");
+                }
+            }
         }
     }
 

@@ -33,6 +33,15 @@ public interface Backend {
         return java.util.Optional.empty();
     }
 
+    /**
+     * How a plugin's own blocking connections to this backend are made: TLS sockets with the proxy's backend trust and
+     * certificate when the backends speak TLS ({@code backend.tls}), plain ones otherwise. Connect the socket it
+     * creates to {@link #host()} and {@link #port()}.
+     */
+    default javax.net.SocketFactory socketFactory() {
+        return javax.net.SocketFactory.getDefault();
+    }
+
     /** {@code host:port}. */
     default String address() {
         return host() + ":" + port();

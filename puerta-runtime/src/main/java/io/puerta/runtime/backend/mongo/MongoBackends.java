@@ -68,6 +68,10 @@ public final class MongoBackends implements AutoCloseable {
         return registry.bootstrap(loop);
     }
 
+    io.puerta.runtime.backend.BackendTls tls() {
+        return registry.tls();
+    }
+
     Settings.BackendOptions options() {
         return options;
     }

@@ -40,7 +40,7 @@ public final class MongoMuxConnection extends ReconnectingConnection<MongoExchan
     private MongoAuthenticator authenticator;
 
     MongoMuxConnection(BackendNode node, EventLoop loop, MongoBackends owner) {
-        super("mongos", node.host(), node.port(), loop, owner::bootstrap, owner.options(), true);
+        super("mongos", node.host(), node.port(), loop, owner::bootstrap, owner.tls(), owner.options(), true);
         this.node = node;
         this.owner = owner;
     }

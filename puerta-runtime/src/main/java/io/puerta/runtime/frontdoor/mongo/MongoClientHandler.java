@@ -258,6 +258,12 @@ final class MongoClientHandler extends ClientConnectionBase implements MongoExch
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (routing.backendTls() != null) {
+                            ch.pipeline()
+                                    .addLast(
+                                            "tls",
+                                            routing.backendTls().newHandler(ch.alloc(), node.host(), node.port()));
+                        }
                         // framed (slices, no copy) so that replies owed can be counted for a graceful shutdown
                         ch.pipeline().addLast("frames", new MongoFrameDecoder(routing.maxReplyBytes()));
                         ch.pipeline().addLast("relay", new BackendRelay());

@@ -89,6 +89,11 @@ final class MongoRouting implements AutoCloseable {
         return backends.bootstrap(loop);
     }
 
+    /** TLS to the mongos, or null: a spliced connection speaks it too. */
+    io.puerta.runtime.backend.BackendTls backendTls() {
+        return backends.tls();
+    }
+
     RuntimeMetrics metrics() {
         return metrics;
     }

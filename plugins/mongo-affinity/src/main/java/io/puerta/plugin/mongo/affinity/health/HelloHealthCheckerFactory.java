@@ -22,7 +22,7 @@ public final class HelloHealthCheckerFactory implements HealthCheckerFactory {
     @Override
     public HealthChecker create(Config config, PluginContext context) {
         return (backend, timeout) -> {
-            BsonDocument reply = HelloClient.hello(backend.host(), backend.port(), timeout);
+            BsonDocument reply = HelloClient.hello(backend.socketFactory(), backend.host(), backend.port(), timeout);
             if (!HelloClient.ok(reply)) {
                 return HealthResult.down("hello answered " + reply.toJson());
             }

@@ -66,7 +66,8 @@ final class Handshake implements AutoCloseable {
                 continue;
             }
             try {
-                BsonDocument reply = HelloClient.hello(backend.host(), backend.port(), timeout);
+                BsonDocument reply =
+                        HelloClient.hello(backend.socketFactory(), backend.host(), backend.port(), timeout);
                 if (!HelloClient.ok(reply)) {
                     continue;
                 }

@@ -26,7 +26,14 @@ public final class HelloClient {
 
     /** The mongos's reply to hello (or isMaster); whether it says {@code ok: 1} is the caller's to check. */
     public static BsonDocument hello(String host, int port, Duration timeout) throws IOException {
-        try (Socket socket = new Socket()) {
+        return hello(javax.net.SocketFactory.getDefault(), host, port, timeout);
+    }
+
+    /** As {@link #hello(String, int, Duration)}, with sockets from {@code sockets} (the backend's: TLS, say). */
+    public static BsonDocument hello(javax.net.SocketFactory sockets, String host, int port, Duration timeout)
+            throws IOException {
+        // a Backend of a plugin's own (or a test's mock) may not say: plain sockets then
+        try (Socket socket = (sockets == null ? javax.net.SocketFactory.getDefault() : sockets).createSocket()) {
             int millis = (int) Math.max(1, timeout.toMillis());
             socket.connect(new InetSocketAddress(host, port), millis);
             socket.setSoTimeout(millis);

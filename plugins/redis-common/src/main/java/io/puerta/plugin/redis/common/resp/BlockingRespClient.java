@@ -29,7 +29,14 @@ public final class BlockingRespClient implements AutoCloseable {
 
     /** Connects, with {@code timeout} for the connection and for every reply. */
     public BlockingRespClient(String host, int port, Duration timeout) throws IOException {
-        socket = new Socket();
+        this(javax.net.SocketFactory.getDefault(), host, port, timeout);
+    }
+
+    /** Connects with sockets from {@code sockets} (TLS ones, say), with {@code timeout} for the connection and replies. */
+    public BlockingRespClient(javax.net.SocketFactory sockets, String host, int port, Duration timeout)
+            throws IOException {
+        // a Backend of a plugin's own (or a test's mock) may not say: plain sockets then
+        socket = (sockets == null ? javax.net.SocketFactory.getDefault() : sockets).createSocket();
         try {
             int millis = (int) Math.max(1, timeout.toMillis());
             socket.connect(new InetSocketAddress(host, port), millis);
@@ -45,14 +52,16 @@ public final class BlockingRespClient implements AutoCloseable {
     }
 
     /**
-     * Connects to {@code backend} and logs in with its {@link Backend#credentials() credentials}, if it has any: the
-     * way every plugin connection (health checks, topology queries, migrations) reaches a backend.
+     * Connects to {@code backend} as the runtime does ({@link Backend#socketFactory() TLS} when the backends speak it)
+     * and logs in with its {@link Backend#credentials() credentials}, if it has any: the way every plugin connection
+     * (health checks, topology queries, migrations) reaches a backend.
      *
      * @throws IOException when the backend cannot be reached, or refuses the login ("authentication failed: " and the
      *     server's words, never the secret)
      */
     public static BlockingRespClient connect(Backend backend, Duration timeout) throws IOException {
-        BlockingRespClient client = new BlockingRespClient(backend.host(), backend.port(), timeout);
+        BlockingRespClient client =
+                new BlockingRespClient(backend.socketFactory(), backend.host(), backend.port(), timeout);
         Optional<Credentials> credentials = backend.credentials();
         if (credentials.isEmpty()) {
             return client;
