@@ -4,6 +4,7 @@ import com.codahale.metrics.Counter;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.puerta.runtime.transport.RemoteAddress;
 import io.puerta.spi.request.ClientInfo;
@@ -76,6 +77,21 @@ public abstract class ClientConnectionBase extends ChannelInboundHandlerAdapter 
         ReferenceCountUtil.release(msg);
         return new IllegalStateException("unexpected message " + msg.getClass().getName());
     }
+
+    /**
+     * The client shut its side (half-close): no request will follow, but every reply owed is still written, then
+     * the connection closes, as Redis does. Event loop.
+     */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof ChannelInputShutdownEvent) {
+            inputShutdown();
+        }
+        ctx.fireUserEventTriggered(event);
+    }
+
+    /** No more input: close once what is owed is written. Event loop. */
+    protected abstract void inputShutdown();
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {

@@ -187,13 +187,16 @@ final class MongoClientHandler extends ClientConnectionBase implements MongoExch
 
     @Override
     public void stopReading() {
-        channel.eventLoop().execute(() -> {
-            draining = true;
-            channel.config().setAutoRead(false);
-            if (outstanding.get() <= 0 && mode != Mode.ROUTING) {
-                closeWhenWritten();
-            }
-        });
+        channel.eventLoop().execute(this::inputShutdown);
+    }
+
+    @Override
+    protected void inputShutdown() {
+        draining = true;
+        channel.config().setAutoRead(false);
+        if (outstanding.get() <= 0 && mode != Mode.ROUTING) {
+            closeWhenWritten();
+        }
     }
 
     @Override

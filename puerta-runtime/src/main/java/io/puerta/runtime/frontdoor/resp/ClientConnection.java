@@ -115,13 +115,17 @@ final class ClientConnection extends ClientConnectionBase implements ClientSessi
 
     @Override
     public void stopReading() {
-        channel.eventLoop().execute(() -> {
-            closing = true;
-            channel.config().setAutoRead(false);
-            if (pending.isEmpty()) {
-                channel.close();
-            }
-        });
+        channel.eventLoop().execute(this::inputShutdown);
+    }
+
+    @Override
+    protected void inputShutdown() {
+        closing = true;
+        channel.config().setAutoRead(false);
+        if (pending.isEmpty() && backlog.isEmpty()) {
+            channel.close();
+        }
+        // otherwise drain() closes the connection once the last reply owed is written
     }
 
     private void accept(RespRequest request) {

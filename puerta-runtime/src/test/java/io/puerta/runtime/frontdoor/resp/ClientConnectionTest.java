@@ -156,6 +156,18 @@ class ClientConnectionTest {
     }
 
     @Test
+    void aClientThatHalfClosesGetsEveryReplyOwedThenTheConnectionCloses() {
+        channel.writeInbound(Unpooled.copiedBuffer(PING + PING, StandardCharsets.US_ASCII));
+        channel.pipeline().fireUserEventTriggered(io.netty.channel.socket.ChannelInputShutdownEvent.INSTANCE);
+        assertTrue(channel.isActive(), "two replies are owed");
+        complete(1, "+second\r\n");
+        complete(0, "+first\r\n");
+        assertEquals("+first\r\n", readReply());
+        assertEquals("+second\r\n", readReply());
+        assertFalse(channel.isActive(), "closed once the last reply is written");
+    }
+
+    @Test
     void aClientThatLeavesReleasesWhatWaitedAndTellsTheRouter() {
         sink.full = true;
         channel.writeInbound(Unpooled.copiedBuffer(PING, StandardCharsets.US_ASCII));

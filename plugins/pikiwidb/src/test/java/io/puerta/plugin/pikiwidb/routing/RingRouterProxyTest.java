@@ -79,7 +79,8 @@ class RingRouterProxyTest {
     }
 
     private static Jedis client() {
-        return new Jedis("127.0.0.1", proxy.port());
+        // 10 s: 20,000 pipelined commands under paranoid leak detection can outlast Jedis's 2 s default on 2 cores
+        return new Jedis("127.0.0.1", proxy.port(), 10_000);
     }
 
     private static Jedis direct(RedisServerProcess server) {
