@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * The runtime's floor plan, enforced: its packages form one line, each using only those below it,
  *
  * <pre>
- * foundation (config, metrics, plugin, transport, builtin) &lt; protocol (codecs) &lt; backend &lt; health &lt; pipeline
+ * foundation (config, metrics, audit, plugin, transport, builtin) &lt; protocol (codecs) &lt; backend &lt; health &lt; pipeline
  *     &lt; frontdoor &lt; server &lt; cli
  * </pre>
  *
@@ -28,7 +28,7 @@ class ArchitectureTest {
 
     /** Lowest first; each layer may use itself and those before it. */
     private static final List<String[]> LAYERS = List.of(
-            packages("config", "metrics", "plugin", "transport", "builtin"),
+            packages("config", "metrics", "audit", "plugin", "transport", "builtin"),
             packages("protocol"),
             packages("backend"),
             packages("health"),

@@ -3,6 +3,7 @@ package io.puerta.runtime.frontdoor;
 import com.codahale.metrics.Counter;
 import com.codahale.metrics.MetricRegistry;
 import io.netty.channel.Channel;
+import io.puerta.runtime.audit.Audit;
 import io.puerta.runtime.config.Settings;
 import io.puerta.runtime.transport.Cidr;
 import java.net.InetSocketAddress;
@@ -52,6 +53,7 @@ final class Admission {
         if (!allow.isEmpty() && (address == null || allow.stream().noneMatch(cidr -> cidr.contains(address)))) {
             refusedByAllowList.inc();
             warn("connection from " + text(address) + " refused: not in puerta.listen.allow");
+            Audit.connectionRefused(text(address), "not in puerta.listen.allow");
             return "connections from " + (address == null ? "this address" : address.getHostAddress())
                     + " are not allowed";
         }
@@ -60,6 +62,7 @@ final class Admission {
             refusedByLimit.inc();
             warn("connection from " + text(address) + " refused: " + maxClients
                     + " clients connected (puerta.listen.max-clients)");
+            Audit.connectionRefused(text(address), "puerta.listen.max-clients (" + maxClients + ") reached");
             return "max number of clients reached";
         }
         String source = address == null ? "" : address.getHostAddress();
@@ -71,6 +74,8 @@ final class Admission {
                 refusedByLimit.inc();
                 warn("connection from " + text(address) + " refused: " + maxPerSource
                         + " clients from that address (puerta.listen.max-clients-per-source)");
+                Audit.connectionRefused(
+                        text(address), "puerta.listen.max-clients-per-source (" + maxPerSource + ") reached");
                 return "max number of clients reached for this address";
             }
         }

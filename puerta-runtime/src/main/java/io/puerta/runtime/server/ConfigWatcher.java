@@ -1,5 +1,6 @@
 package io.puerta.runtime.server;
 
+import io.puerta.runtime.audit.Audit;
 import io.puerta.runtime.config.ConfigProblems;
 import io.puerta.runtime.pipeline.RequestSink;
 import io.puerta.runtime.pipeline.RouterGuard;
@@ -8,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -64,10 +66,16 @@ final class ConfigWatcher implements AutoCloseable {
             next = current.get().reload();
         } catch (ConfigProblems e) {
             log.error("{} changed but is not valid; keeping the running configuration. {}", file, e.getMessage());
+            Audit.configRejected(file.toString(), e.getMessage());
             outcome.accept(false);
             return;
         } catch (RuntimeException e) {
-            log.error("{} changed but could not be read; keeping the running configuration", file, e);
+            // not logged with its stack trace: a parse error may quote the file, secrets and all
+            log.error(
+                    "{} changed but could not be read ({}); keeping the running configuration",
+                    file,
+                    e.getClass().getSimpleName());
+            Audit.configRejected(file.toString(), "unreadable: " + e.getClass().getSimpleName());
             outcome.accept(false);
             return;
         }
@@ -78,19 +86,58 @@ final class ConfigWatcher implements AutoCloseable {
                     file,
                     next.settings().router(),
                     router);
+            Audit.configChanged(
+                    file.toString(),
+                    changedKeys(
+                            current.get().settings().config(), next.settings().config()),
+                    false,
+                    "the router changed; that needs a restart");
             outcome.accept(false);
             return;
         }
+        List<String> changed =
+                changedKeys(current.get().settings().config(), next.settings().config());
         current.set(next);
         ring.control(() -> {
             boolean applied = this.router.reconfigure(next.settings().config());
             if (applied) {
                 log.info("{} reloaded: router '{}' applied the new configuration", file, router);
+                Audit.configChanged(file.toString(), changed, true, null);
             } else {
+                Audit.configChanged(
+                        file.toString(), changed, false, "router '" + router + "' does not reload its settings");
                 log.warn("{} changed: router '{}' does not reload its settings; restart to apply them", file, router);
             }
             outcome.accept(applied);
         });
+    }
+
+    /** The settings under puerta whose values differ, were added or were removed: their paths, never values. */
+    static List<String> changedKeys(com.typesafe.config.Config before, com.typesafe.config.Config after) {
+        java.util.Map<String, Object> old = flatten(before);
+        java.util.Map<String, Object> now = flatten(after);
+        java.util.TreeSet<String> keys = new java.util.TreeSet<>();
+        for (String key : old.keySet()) {
+            if (!java.util.Objects.equals(old.get(key), now.get(key))) {
+                keys.add(key);
+            }
+        }
+        for (String key : now.keySet()) {
+            if (!old.containsKey(key)) {
+                keys.add(key);
+            }
+        }
+        return List.copyOf(keys);
+    }
+
+    private static java.util.Map<String, Object> flatten(com.typesafe.config.Config config) {
+        java.util.Map<String, Object> values = new java.util.HashMap<>();
+        if (config.hasPath("puerta")) {
+            for (var entry : config.getConfig("puerta").entrySet()) {
+                values.put("puerta." + entry.getKey(), entry.getValue().unwrapped());
+            }
+        }
+        return values;
     }
 
     private FileTime modified() {
