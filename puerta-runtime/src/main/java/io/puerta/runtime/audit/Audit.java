@@ -28,8 +28,7 @@ public final class Audit {
      * and why it was not applied.
      */
     public static void configChanged(String file, List<String> keys, boolean applied, String why) {
-        StringBuilder json = new StringBuilder("{\"event\":")
-                .append(quote(applied ? "config-applied" : "config-rejected"))
+        StringBuilder json = start(applied ? "config-applied" : "config-rejected")
                 .append(",\"file\":")
                 .append(quote(file))
                 .append(",\"keys\":")
@@ -46,11 +45,19 @@ public final class Audit {
     }
 
     private static void event(String event, String... fields) {
-        StringBuilder json = new StringBuilder("{\"event\":").append(quote(event));
+        StringBuilder json = start(event);
         for (int i = 0; i + 1 < fields.length; i += 2) {
             json.append(',').append(quote(fields[i])).append(':').append(quote(fields[i + 1]));
         }
         log.info(json.append('}').toString());
+    }
+
+    /** {"time":"...","event":"..." : every line says when, so the file needs no layout of its own. */
+    private static StringBuilder start(String event) {
+        return new StringBuilder("{\"time\":")
+                .append(quote(java.time.Instant.now().toString()))
+                .append(",\"event\":")
+                .append(quote(event));
     }
 
     private static String quoteAll(List<String> values) {

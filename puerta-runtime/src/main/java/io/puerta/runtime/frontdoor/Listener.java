@@ -125,7 +125,58 @@ public final class Listener implements AutoCloseable {
                         clients.add(ch);
                     }
                 });
-        return bootstrap.bind(settings.listen().host(), port).sync().channel();
+        io.netty.channel.ChannelFuture bound =
+                bootstrap.bind(settings.listen().host(), port).await();
+        if (!bound.isSuccess()) {
+            throw new IllegalStateException(cannotListen(
+                    tls == null ? "puerta.listen.port" : "puerta.listen.tls.port",
+                    settings.listen().host(),
+                    port,
+                    bound.cause()));
+        }
+        return bound.channel();
+    }
+
+    /**
+     * Whether the listener's ports can be opened, checked before anything else starts (and by check-config): a port
+     * in use is one clear line, not a stack trace after the backends were contacted.
+     *
+     * @return the problems, empty when every port is free
+     */
+    public static java.util.List<String> checkPorts(Settings settings) {
+        java.util.List<String> problems = new java.util.ArrayList<>();
+        Settings.Tls tls = settings.listen().tls();
+        if (tls == null || !tls.only()) {
+            checkPort(
+                    "puerta.listen.port",
+                    settings.listen().host(),
+                    settings.listen().port(),
+                    problems);
+        }
+        if (tls != null) {
+            checkPort("puerta.listen.tls.port", settings.listen().host(), tls.port(), problems);
+        }
+        return problems;
+    }
+
+    private static void checkPort(String path, String host, int port, java.util.List<String> problems) {
+        if (port == 0) {
+            return; // any free port
+        }
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(host, port));
+        } catch (java.io.IOException | RuntimeException e) {
+            problems.add(cannotListen(path, host, port, e));
+        }
+    }
+
+    private static String cannotListen(String path, String host, int port, Throwable cause) {
+        String why = cause == null ? "failed" : cause.getMessage();
+        if (why != null && why.toLowerCase(java.util.Locale.ROOT).contains("in use")) {
+            why = "the address is already in use (is another Puerta or server listening there?)";
+        }
+        return path + ": cannot listen on " + host + ":" + port + ": " + why;
     }
 
     /**

@@ -32,6 +32,7 @@ import io.puerta.spi.routing.RouterFactory;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -87,6 +88,7 @@ public final class PuertaServer implements AutoCloseable {
                         new RuntimeMetrics(new MetricRegistry())),
                 settings.backend())) {
             ProblemCollector problems = new ProblemCollector();
+            Listener.checkPorts(settings).forEach(problems::add);
             PluginFactories factories =
                     new PluginFactories(backends, new MetricRegistry(), new RoutingStageTasks(), problems);
             Router router = createRouter(configuration, factories);
@@ -105,6 +107,11 @@ public final class PuertaServer implements AutoCloseable {
     }
 
     private void startAll(Configuration configuration) throws InterruptedException {
+        // before any backend is contacted: a port in use is one clear line
+        List<String> ports = Listener.checkPorts(settings);
+        if (!ports.isEmpty()) {
+            throw new IllegalStateException(String.join("; ", ports));
+        }
         Transport transport = Transport.choose(settings.netty().nativeTransport());
         EventLoopGroup io = transport.group(settings.netty().ioThreads(), "puerta-io");
         resources.push(() -> io.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());

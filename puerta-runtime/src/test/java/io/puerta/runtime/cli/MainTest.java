@@ -1,6 +1,7 @@
 package io.puerta.runtime.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.puerta.runtime.testing.TestPlugins;
@@ -34,6 +35,23 @@ class MainTest {
 
     private Path config(String text) throws IOException {
         return Files.writeString(dir.resolve("puerta.conf"), text);
+    }
+
+    @Test
+    void aListenPortInUseIsOneClearLineForCheckConfigAndForTheStart() throws IOException {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            int port = taken.getLocalPort();
+            Path file = config("puerta { listen.port = " + port + ", plugins.dir = \"" + dir + "\"\n"
+                    + "backends = [ { address = \"127.0.0.1:1\" } ] }");
+            String line = "puerta.listen.port: cannot listen on 127.0.0.1:" + port
+                    + ": the address is already in use (is another Puerta or server listening there?)";
+            assertEquals(1, run("check-config", "--config", file.toString()));
+            assertTrue(err.toString().contains(line), err.toString());
+            err.reset();
+            assertEquals(1, run("run", "--config", file.toString()));
+            assertTrue(err.toString().contains("cannot start Puerta: " + line), err.toString());
+            assertFalse(err.toString().contains("\tat "), "no stack trace: " + err);
+        }
     }
 
     @Test
