@@ -53,6 +53,7 @@ public record Settings(
      * @param maxClients clients connected at once, in all (the effective limit may be lower: see the listener)
      * @param maxClientsPerSource clients connected at once from one address; 0: no such limit
      * @param idleTimeout a client that sends nothing and is owed nothing for this long is disconnected; zero: never
+     * @param tls the TLS listener, or null without one
      */
     public record Listen(
             String host,
@@ -66,22 +67,6 @@ public record Settings(
 
         public Listen {
             allow = List.copyOf(allow);
-        }
-
-        /** A listener open to every source, with no limits. */
-        public Listen(String host, int port, int backlog) {
-            this(host, port, backlog, List.of(), Integer.MAX_VALUE, 0, Duration.ZERO, null);
-        }
-
-        public Listen(
-                String host,
-                int port,
-                int backlog,
-                List<Cidr> allow,
-                int maxClients,
-                int maxClientsPerSource,
-                Duration idleTimeout) {
-            this(host, port, backlog, allow, maxClients, maxClientsPerSource, idleTimeout, null);
         }
     }
 

@@ -30,7 +30,8 @@ class ConfigurationTest {
         Settings settings = load("puerta.backends = [{ address = \"127.0.0.1:6379\" }]");
         assertEquals(Protocol.RESP, settings.protocol());
         assertEquals(
-                new Settings.Listen("127.0.0.1", 6380, 1024, List.of(), 10000, 0, Duration.ZERO), settings.listen());
+                new Settings.Listen("127.0.0.1", 6380, 1024, List.of(), 10000, 0, Duration.ZERO, null),
+                settings.listen());
         assertEquals("single-backend", settings.router());
         assertEquals("", settings.clientIdentifier());
         assertEquals(
@@ -86,7 +87,8 @@ class ConfigurationTest {
                         List.of(Cidr.parse("10.0.0.0/8"), Cidr.parse("::1")),
                         20,
                         2,
-                        Duration.ofSeconds(30)),
+                        Duration.ofSeconds(30),
+                        null),
                 settings.listen());
         assertEquals(
                 new Settings.HealthCheck("tcp-connect", Duration.ofSeconds(3), Duration.ofMillis(200), 4, 5, 3),
