@@ -103,6 +103,9 @@ final class MongoClientHandler extends ClientConnectionBase implements MongoExch
     }
 
     private void first(MongoFrame frame) {
+        if (routing.perMessage() && refusedOnSharedConnections(frame)) {
+            return;
+        }
         MongoRequest request = parse(frame);
         if (request == null) {
             return;
@@ -118,10 +121,30 @@ final class MongoClientHandler extends ClientConnectionBase implements MongoExch
     }
 
     private void message(MongoFrame frame) {
+        if (refusedOnSharedConnections(frame)) {
+            return;
+        }
         MongoRequest request = parse(frame);
         if (request != null) {
             submit(routing.messages, request, true);
         }
+    }
+
+    /**
+     * Per message, every client's messages share the proxy's mongos connections, so only what drivers send may go
+     * there: OP_MSG, and OP_QUERY (the legacy handshake). An OP_REPLY (which only servers send) or an OP_COMPRESSED
+     * (the proxy's own hello offers no compression) would make the mongos close the shared connection under every
+     * other client's cursors: it ends this client's connection alone.
+     */
+    private boolean refusedOnSharedConnections(MongoFrame frame) {
+        int opCode = frame.opCode();
+        if (opCode == MongoFrame.OP_MSG || opCode == MongoFrame.OP_QUERY) {
+            return false;
+        }
+        frame.release();
+        malformed("opCode " + opCode + " is not accepted per message (only OP_MSG and OP_QUERY; the proxy offers no"
+                + " compression)");
+        return true;
     }
 
     private MongoRequest parse(MongoFrame frame) {
