@@ -122,17 +122,9 @@ public final class BackendConnection extends ReconnectingConnection<ReplySlot> {
             return;
         }
         ReplySlot login = new LoginSlot();
-        login.stage(RespWriter.array(io.netty.buffer.ByteBufAllocator.DEFAULT, utf8(credentials.authCommand())));
+        login.stage(RespWriter.command(io.netty.buffer.ByteBufAllocator.DEFAULT, credentials.authCommand()));
         write(channel, login, System.nanoTime());
         channel.flush();
-    }
-
-    private static List<byte[]> utf8(List<String> args) {
-        List<byte[]> bytes = new ArrayList<>(args.size());
-        for (String arg : args) {
-            bytes.add(arg.getBytes(StandardCharsets.UTF_8));
-        }
-        return bytes;
     }
 
     private void greet(Channel channel) {

@@ -11,7 +11,6 @@ import io.puerta.runtime.metrics.RuntimeMetrics;
 import io.puerta.runtime.protocol.resp.RespWriter;
 import io.puerta.runtime.transport.Transport;
 import io.puerta.spi.backend.Credentials;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -23,7 +22,7 @@ public final class BackendConnector {
     private final Class<? extends Channel> channelClass;
     private final Settings.BackendOptions options;
     private final RuntimeMetrics metrics;
-    private final List<List<byte[]>> greeting = new CopyOnWriteArrayList<>();
+    private final List<List<String>> greeting = new CopyOnWriteArrayList<>();
     private final BackendTls tls;
 
     public BackendConnector(
@@ -79,11 +78,7 @@ public final class BackendConnector {
         if (command.isEmpty()) {
             throw new IllegalArgumentException("a greeting needs at least a command name");
         }
-        List<byte[]> args = new ArrayList<>(command.size());
-        for (String arg : command) {
-            args.add(arg.getBytes(StandardCharsets.UTF_8));
-        }
-        greeting.add(args);
+        greeting.add(List.copyOf(command));
     }
 
     /** The greeting commands, freshly encoded for one new connection, which owns them. */
@@ -92,8 +87,8 @@ public final class BackendConnector {
             return List.of();
         }
         List<ByteBuf> frames = new ArrayList<>(greeting.size());
-        for (List<byte[]> command : greeting) {
-            frames.add(RespWriter.array(ByteBufAllocator.DEFAULT, command));
+        for (List<String> command : greeting) {
+            frames.add(RespWriter.command(ByteBufAllocator.DEFAULT, command));
         }
         return frames;
     }

@@ -1,37 +1,21 @@
 package io.puerta.runtime.backend;
 
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslProvider;
 import io.puerta.runtime.config.Settings;
 import io.puerta.runtime.transport.TlsProvider;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
-import java.security.KeyStore;
-import java.security.PrivateKey;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.security.spec.PKCS8EncodedKeySpec;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.Collection;
-import java.util.List;
 import javax.net.SocketFactory;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * TLS to the backends ({@code backend.tls}), for both kinds of connection Puerta makes: the runtime's own (a Netty
@@ -59,9 +43,8 @@ public final class BackendTls {
      */
     public static BackendTls load(Settings.BackendTls settings) {
         try {
-            SslContextBuilder builder = SslContextBuilder.forClient()
-                    .sslProvider(TlsProvider.choose())
-                    .protocols(settings.protocols().toArray(String[]::new));
+            SslContextBuilder builder =
+                    SslContextBuilder.forClient().protocols(settings.protocols().toArray(String[]::new));
             if (settings.caFile() != null) {
                 builder.trustManager(settings.caFile().toFile());
             }
@@ -69,8 +52,15 @@ public final class BackendTls {
                 builder.keyManager(
                         settings.certFile().toFile(), settings.keyFile().toFile());
             }
-            return new BackendTls(builder.build(), jdkSockets(settings), settings.verifyHostname());
-        } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
+            SslContext netty = builder.sslProvider(TlsProvider.choose()).build();
+            // the same builder with the JDK's provider: its SSLContext is what blocking sockets need, so plugins'
+            // connections trust and present exactly what the runtime's do, from the same PEM files
+            SSLSocketFactory sockets = ((JdkSslContext)
+                            builder.sslProvider(SslProvider.JDK).build())
+                    .context()
+                    .getSocketFactory();
+            return new BackendTls(netty, sockets, settings.verifyHostname());
+        } catch (javax.net.ssl.SSLException | IllegalArgumentException e) {
             throw new IllegalArgumentException("puerta.backend.tls: cannot use its files: " + e.getMessage(), e);
         }
     }
@@ -90,56 +80,6 @@ public final class BackendTls {
     /** Blocking TLS sockets with the same trust and certificate, for plugins' own connections. */
     public SocketFactory socketFactory() {
         return new VerifyingSocketFactory();
-    }
-
-    private static SSLSocketFactory jdkSockets(Settings.BackendTls settings)
-            throws IOException, GeneralSecurityException {
-        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        if (settings.caFile() == null) {
-            trust.init((KeyStore) null); // the JDK's own trust store
-        } else {
-            KeyStore cas = KeyStore.getInstance(KeyStore.getDefaultType());
-            cas.load(null, null);
-            int i = 0;
-            for (Certificate ca : certificates(settings.caFile())) {
-                cas.setCertificateEntry("ca-" + i++, ca);
-            }
-            trust.init(cas);
-        }
-        KeyManagerFactory keys = null;
-        if (settings.certFile() != null) {
-            KeyStore own = KeyStore.getInstance(KeyStore.getDefaultType());
-            own.load(null, null);
-            List<Certificate> chain = new ArrayList<>(certificates(settings.certFile()));
-            own.setKeyEntry("client", privateKey(settings.keyFile()), new char[0], chain.toArray(Certificate[]::new));
-            keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            keys.init(own, new char[0]);
-        }
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(keys == null ? null : keys.getKeyManagers(), trust.getTrustManagers(), null);
-        return context.getSocketFactory();
-    }
-
-    private static Collection<? extends Certificate> certificates(Path file)
-            throws IOException, GeneralSecurityException {
-        try (InputStream in = Files.newInputStream(file)) {
-            return CertificateFactory.getInstance("X.509").generateCertificates(in);
-        }
-    }
-
-    /** A PKCS#8 PEM private key (RSA or EC). */
-    private static PrivateKey privateKey(Path file) throws IOException, GeneralSecurityException {
-        String pem = Files.readString(file, StandardCharsets.US_ASCII);
-        String base64 = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-        PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64));
-        for (String algorithm : new String[] {"RSA", "EC", "Ed25519"}) {
-            try {
-                return KeyFactory.getInstance(algorithm).generatePrivate(spec);
-            } catch (java.security.spec.InvalidKeySpecException notThisOne) {
-                // try the next algorithm
-            }
-        }
-        throw new GeneralSecurityException(file + " is not a PKCS#8 RSA, EC or Ed25519 private key");
     }
 
     /** The JDK's TLS sockets, verifying the server's name when asked. */

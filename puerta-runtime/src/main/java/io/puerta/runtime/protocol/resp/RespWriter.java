@@ -27,6 +27,15 @@ public final class RespWriter {
         return buf;
     }
 
+    /** A command the proxy sends itself (a greeting, a login), given as text: a RESP array of UTF-8 bulk strings. */
+    public static ByteBuf command(ByteBufAllocator alloc, List<String> args) {
+        List<byte[]> bytes = new java.util.ArrayList<>(args.size());
+        for (String arg : args) {
+            bytes.add(arg.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return array(alloc, bytes);
+    }
+
     /**
      * An error reply. A message that starts with one of the error codes Redis defines ("CROSSSLOT ...",
      * "NOPROTO ...") keeps it; any other is prefixed with "ERR ", so that a message which merely starts with an
