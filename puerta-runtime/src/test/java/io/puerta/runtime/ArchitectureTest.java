@@ -28,7 +28,7 @@ class ArchitectureTest {
 
     /** Lowest first; each layer may use itself and those before it. */
     private static final List<String[]> LAYERS = List.of(
-            packages("config", "metrics", "audit", "plugin", "transport", "builtin"),
+            packages("config", "metrics", "audit", "access", "plugin", "transport", "builtin"),
             packages("protocol"),
             packages("backend"),
             packages("health"),

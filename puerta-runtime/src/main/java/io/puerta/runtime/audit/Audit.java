@@ -24,6 +24,20 @@ public final class Audit {
     }
 
     /**
+     * A client's login to the proxy: the user it named and where it came from, never the password.
+     *
+     * @param protocol the front door ({@code resp}, {@code mongo})
+     * @param reason why it failed (no such user, wrong password), or null for a success
+     */
+    public static void authentication(String protocol, String user, String source, String reason) {
+        if (reason == null) {
+            event("auth-succeeded", "protocol", protocol, "user", user, "source", source);
+        } else {
+            event("auth-failed", "protocol", protocol, "user", user, "source", source, "reason", reason);
+        }
+    }
+
+    /**
      * A changed configuration file, applied or not: the settings that changed (their paths, never their values),
      * and why it was not applied.
      */

@@ -32,6 +32,8 @@ public final class Main {
                    puerta plugins [--config FILE]  list plugins and their factories
                    puerta import-twemproxy nutcracker.yml [--pool NAME]
                                                   print the equivalent Puerta configuration of each pool
+                   puerta hash-password           read a password (terminal, or one line of stdin) and print
+                                                  its hash for puerta.auth.users.<name>.password
                    puerta --help | --version
 
             Settings may also come from -Dpuerta.<path>=<value> (in JAVA_OPTS) and from the environment
@@ -101,6 +103,7 @@ public final class Main {
                 case "import-twemproxy" -> positional.size() != 1
                         ? usage("import-twemproxy needs one nutcracker.yml")
                         : importTwemproxy(Path.of(positional.get(0)), pool);
+                case "hash-password" -> hashPassword();
                 case "help" -> {
                     out.println(USAGE);
                     yield 0;
@@ -212,6 +215,36 @@ public final class Main {
                 out.println("  " + kind + ": " + registered.name() + protocol);
             }
         }
+    }
+
+    /**
+     * Prints the hash of a password read from the terminal (not echoed) or, without one, from the first line of
+     * standard input, so that a config file never needs to hold the password itself.
+     */
+    private int hashPassword() {
+        String password;
+        java.io.Console console = System.console();
+        if (console != null) {
+            char[] typed = console.readPassword("Password: ");
+            password = typed == null ? "" : new String(typed);
+        } else {
+            try {
+                java.io.BufferedReader in = new java.io.BufferedReader(
+                        new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8));
+                String line = in.readLine();
+                password = line == null ? "" : line;
+            } catch (java.io.IOException e) {
+                err.println("puerta: cannot read the password: " + e.getMessage());
+                return 2;
+            }
+        }
+        if (password.isEmpty()) {
+            return usage("hash-password needs a password (typed, or as the first line of standard input)");
+        }
+        out.println(io.puerta.runtime.access.PasswordHash.of(
+                        password, io.puerta.runtime.access.PasswordHash.DEFAULT_ITERATIONS)
+                .encoded());
+        return 0;
     }
 
     private int usage(String problem) {

@@ -1,6 +1,7 @@
 package io.puerta.runtime.config;
 
 import com.typesafe.config.Config;
+import io.puerta.runtime.access.Users;
 import io.puerta.runtime.transport.Cidr;
 import io.puerta.spi.backend.Credentials;
 import io.puerta.spi.request.Protocol;
@@ -25,6 +26,7 @@ public record Settings(
         Netty netty,
         Limits limits,
         Mongo mongo,
+        Users users,
         Path pluginsDir,
         Duration reloadCheckInterval,
         Duration shutdownTimeout,

@@ -3,6 +3,12 @@ package io.puerta.runtime.config;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigUtil;
+import io.puerta.runtime.access.CommandRules;
+import io.puerta.runtime.access.KeyPattern;
+import io.puerta.runtime.access.PasswordHash;
+import io.puerta.runtime.access.User;
+import io.puerta.runtime.access.Users;
 import io.puerta.runtime.transport.Cidr;
 import io.puerta.spi.backend.BackendRole;
 import io.puerta.spi.backend.Credentials;
@@ -10,12 +16,16 @@ import io.puerta.spi.request.Protocol;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /** Reads {@link Settings} from the effective configuration, recording every problem instead of stopping at one. */
 public final class SettingsReader {
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SettingsReader.class);
 
     private final Config config;
     private final ProblemCollector problems;
@@ -75,6 +85,7 @@ public final class SettingsReader {
         if (!mongo.username().isEmpty() && mongo.password().isEmpty()) {
             problems.add("puerta.mongo.password: required with puerta.mongo.username");
         }
+        Users users = users();
         return new Settings(
                 protocol,
                 listen,
@@ -88,6 +99,7 @@ public final class SettingsReader {
                 netty,
                 limits,
                 mongo,
+                users,
                 pluginsDir(home),
                 nonNegativeDuration("puerta.reload.check-interval"),
                 positiveDuration("puerta.shutdown-timeout"),
@@ -221,6 +233,96 @@ public final class SettingsReader {
         return allow;
     }
 
+    /** {@code puerta.auth}: the proxy's users (none: no login asked), with their rights. */
+    private Users users() {
+        Map<String, User> users = new LinkedHashMap<>();
+        ConfigObject defined = problems.read(() -> config.getObject("puerta.auth.users"), null);
+        if (defined != null) {
+            for (String name : defined.keySet()) {
+                String path = ConfigUtil.joinPath("puerta", "auth", "users", name);
+                try {
+                    users.put(name, user(name, path, config.getConfig(path)));
+                } catch (ConfigException e) {
+                    problems.add(ProblemCollector.describe(e));
+                } catch (IllegalArgumentException e) {
+                    problems.add(e.getMessage());
+                }
+            }
+        }
+        return new Users(
+                users,
+                nonNegative("puerta.auth.failures-before-delay"),
+                nonNegativeDuration("puerta.auth.max-failure-delay"));
+    }
+
+    private static User user(String name, String path, Config entry) {
+        for (String key : entry.root().keySet()) {
+            if (!List.of("password", "password-file", "read-only", "keys", "commands")
+                    .contains(key)) {
+                throw new IllegalArgumentException(path + ": unknown key '" + key
+                        + "' (expected: password, password-file, read-only, keys, commands)");
+            }
+        }
+        if (name.isEmpty() || name.chars().anyMatch(c -> c <= ' ' || c == ':')) {
+            throw new IllegalArgumentException(path + ": a user name must not be empty or hold spaces or ':'");
+        }
+        String secret = secret(path, entry);
+        if (secret.isEmpty()) {
+            throw new IllegalArgumentException(
+                    path + ": set password (a hash from bin/puerta hash-password) or" + " password-file");
+        }
+        PasswordHash hash;
+        if (PasswordHash.looksLikeHash(secret)) {
+            try {
+                hash = PasswordHash.parse(secret);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(path + ".password: not a usable hash: " + e.getMessage());
+            }
+        } else {
+            log.warn("{}.password is plain text: store its hash instead (bin/puerta hash-password prints one)", path);
+            hash = PasswordHash.of(secret, PasswordHash.DEFAULT_ITERATIONS);
+        }
+        List<KeyPattern> keys = new ArrayList<>();
+        for (String pattern : entry.hasPath("keys") ? entry.getStringList("keys") : List.of("*")) {
+            try {
+                keys.add(KeyPattern.of(pattern));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(path + ".keys: " + e.getMessage());
+            }
+        }
+        CommandRules commands;
+        try {
+            commands =
+                    CommandRules.parse(entry.hasPath("commands") ? entry.getStringList("commands") : List.of("+@all"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(path + ".commands: " + e.getMessage());
+        }
+        boolean readOnly = entry.hasPath("read-only") && entry.getBoolean("read-only");
+        return new User(name, hash, readOnly, keys, commands);
+    }
+
+    /** A secret given as {@code password} or {@code password-file} (its content, trimmed); "" for none. */
+    private static String secret(String path, Config entry) {
+        String password = entry.hasPath("password") ? entry.getString("password") : "";
+        String file = entry.hasPath("password-file") ? entry.getString("password-file") : "";
+        if (!password.isEmpty() && !file.isEmpty()) {
+            throw new IllegalArgumentException(path + ": set password or password-file, not both");
+        }
+        if (file.isEmpty()) {
+            return password;
+        }
+        try {
+            password = java.nio.file.Files.readString(Path.of(file)).strip();
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new IllegalArgumentException(path + ".password-file: cannot read " + file + " ("
+                    + e.getClass().getSimpleName() + ")");
+        }
+        if (password.isEmpty()) {
+            throw new IllegalArgumentException(path + ".password-file: " + file + " is empty");
+        }
+        return password;
+    }
+
     private Credentials poolCredentials() {
         try {
             return credentials("puerta.backend.auth", config.getConfig("puerta.backend.auth"));
@@ -244,22 +346,7 @@ public final class SettingsReader {
             }
         }
         String username = auth.hasPath("username") ? auth.getString("username") : "";
-        String password = auth.hasPath("password") ? auth.getString("password") : "";
-        String file = auth.hasPath("password-file") ? auth.getString("password-file") : "";
-        if (!password.isEmpty() && !file.isEmpty()) {
-            throw new IllegalArgumentException(path + ": set password or password-file, not both");
-        }
-        if (!file.isEmpty()) {
-            try {
-                password = java.nio.file.Files.readString(Path.of(file)).strip();
-            } catch (java.io.IOException | RuntimeException e) {
-                throw new IllegalArgumentException(path + ".password-file: cannot read " + file + " ("
-                        + e.getClass().getSimpleName() + ")");
-            }
-            if (password.isEmpty()) {
-                throw new IllegalArgumentException(path + ".password-file: " + file + " is empty");
-            }
-        }
+        String password = secret(path, auth);
         if (password.isEmpty()) {
             if (!username.isEmpty()) {
                 throw new IllegalArgumentException(path + ".username: user '" + username + "' needs a password");

@@ -6,6 +6,7 @@ import io.puerta.runtime.plugin.Registered;
 import io.puerta.spi.PluginException;
 import io.puerta.spi.backend.Backend;
 import io.puerta.spi.request.Request;
+import io.puerta.spi.routing.CommandDescriber;
 import io.puerta.spi.routing.Redirect;
 import io.puerta.spi.routing.RedirectAware;
 import io.puerta.spi.routing.ReplyAware;
@@ -103,6 +104,28 @@ public final class RouterGuard {
                     null,
                     "take a redirection into account");
         }
+    }
+
+    /**
+     * The router's {@link CommandDescriber}, guarded (any thread: the contract makes it thread-safe): a failure is
+     * logged once per kind and describes nothing, so the command is refused to a user whose rights depend on it.
+     * Null when the router cannot describe commands.
+     */
+    public CommandDescriber describer() {
+        if (!(router instanceof CommandDescriber describer)) {
+            return null;
+        }
+        return command -> {
+            try {
+                return PluginCalls.withContext(pluginLoader, () -> describer.describe(command));
+            } catch (Throwable t) {
+                if (t instanceof VirtualMachineError error && !(t instanceof StackOverflowError)) {
+                    throw error;
+                }
+                countAndLogOnce(t, "describe:", "failed to describe a command");
+                return null;
+            }
+        };
     }
 
     /** Whether the router wants to see replies ({@link ReplyAware}). */

@@ -3,9 +3,13 @@ package io.puerta.runtime.server;
 import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
 import io.netty.channel.EventLoopGroup;
+import io.puerta.runtime.access.Authenticator;
+import io.puerta.runtime.access.Rights;
+import io.puerta.runtime.access.User;
 import io.puerta.runtime.backend.BackendConnector;
 import io.puerta.runtime.backend.BackendRegistry;
 import io.puerta.runtime.backend.BackendTls;
+import io.puerta.runtime.config.ConfigProblems;
 import io.puerta.runtime.config.ProblemCollector;
 import io.puerta.runtime.config.Settings;
 import io.puerta.runtime.frontdoor.FrontDoor;
@@ -31,6 +35,7 @@ import io.puerta.spi.routing.Router;
 import io.puerta.spi.routing.RouterFactory;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
@@ -173,14 +178,17 @@ public final class PuertaServer implements AutoCloseable {
                             .inc()));
         }
 
+        Authenticator authenticator = new Authenticator(settings.users());
+        resources.push(authenticator);
+        checkRightsCanBeEnforced(settings, guard);
         FrontDoor frontDoor;
         if (settings.protocol() == Protocol.MONGO) {
-            MongoFrontDoor mongo =
-                    new MongoFrontDoor(ring, guard, identifier, backends, backendLoops, settings, metrics);
+            MongoFrontDoor mongo = new MongoFrontDoor(
+                    ring, guard, identifier, backends, backendLoops, settings, metrics, authenticator);
             resources.push(mongo);
             frontDoor = mongo;
         } else {
-            frontDoor = new RespFrontDoor(ring, guard, backends, settings.limits(), metrics);
+            frontDoor = new RespFrontDoor(ring, guard, backends, settings.limits(), metrics, authenticator);
         }
         frontend = new Listener(settings, io, transport, frontDoor, metrics.registry());
         resources.push(frontend);
@@ -289,6 +297,28 @@ public final class PuertaServer implements AutoCloseable {
             } catch (Exception e) {
                 log.warn("failed to close {}", resource, e);
             }
+        }
+    }
+
+    /**
+     * Users whose rights depend on what commands are (keys, categories, read-only) need a router that can say it
+     * ({@code CommandDescriber}); a router that cannot would let every such command through or refuse them all.
+     */
+    private static void checkRightsCanBeEnforced(Settings settings, RouterGuard guard) {
+        if (settings.protocol() != Protocol.RESP) {
+            return;
+        }
+        Rights rights = new Rights(guard.describer());
+        List<String> problems = new ArrayList<>();
+        for (User user : settings.users().all()) {
+            if (!rights.canEnforce(user)) {
+                problems.add("puerta.auth.users." + user.name() + ": its rights name keys, categories or read-only,"
+                        + " but router '" + settings.router() + "' cannot say what commands are; give this user"
+                        + " only rules by command name (+get, -flushall), or use a router that describes commands");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigProblems("puerta.auth", problems);
         }
     }
 }

@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.text.Normalizer;
 import java.util.Base64;
 import javax.crypto.Mac;
 import javax.crypto.SecretKeyFactory;
@@ -100,24 +99,8 @@ public final class ScramSha256 {
         throw new ScramException("server message lacks '" + name + "=': " + message);
     }
 
-    /**
-     * SASLprep, as far as passwords need it: ASCII is kept as it is; anything else is NFKC-normalized with
-     * non-ASCII spaces mapped to a space (RFC 4013's mapping and normalization, without its prohibition tables).
-     */
     static String prepare(String password) {
-        boolean ascii = password.chars().allMatch(c -> c >= 0x20 && c < 0x7f);
-        if (ascii) {
-            return password;
-        }
-        StringBuilder mapped = new StringBuilder(password.length());
-        password.codePoints().forEach(c -> {
-            if (Character.isSpaceChar(c)) {
-                mapped.append(' ');
-            } else if (c != 0x00AD && !(c >= 0x200B && c <= 0x200D) && c != 0xFEFF) {
-                mapped.appendCodePoint(c); // the "mapped to nothing" characters are dropped
-            }
-        });
-        return Normalizer.normalize(mapped, Normalizer.Form.NFKC);
+        return io.puerta.runtime.access.SaslPrep.prepare(password);
     }
 
     private static byte[] pbkdf2(String password, byte[] salt, int iterations) throws GeneralSecurityException {

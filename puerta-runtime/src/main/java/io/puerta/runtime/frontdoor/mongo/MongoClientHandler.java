@@ -10,6 +10,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.util.ReferenceCountUtil;
+import io.puerta.runtime.access.Authenticator;
 import io.puerta.runtime.backend.BackendNode;
 import io.puerta.runtime.backend.mongo.MongoExchange;
 import io.puerta.runtime.frontdoor.Backlog;
@@ -24,6 +25,7 @@ import io.puerta.runtime.protocol.mongo.MongoRequest;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +54,8 @@ final class MongoClientHandler extends ClientConnectionBase implements MongoExch
     private final MongoRouting routing;
     private final AtomicInteger outstanding = new AtomicInteger();
     private final Backlog backlog;
+    /** The client's login to the proxy (per message, with users); null otherwise. */
+    private final MongoLogin login;
 
     // event loop only
     private volatile Mode mode = Mode.FIRST; // written on the event loop; the drain reads it too
@@ -61,9 +65,12 @@ final class MongoClientHandler extends ClientConnectionBase implements MongoExch
     private BackendNode splicedTo;
     private volatile String identity;
 
-    MongoClientHandler(Channel channel, MongoRouting routing) {
+    MongoClientHandler(Channel channel, MongoRouting routing, Authenticator authenticator) {
         super(channel, routing.metrics().clientConnections());
         this.routing = routing;
+        this.login = routing.perMessage() && authenticator != null && authenticator.required()
+                ? new MongoLogin(authenticator, remoteHost)
+                : null;
         this.backlog = new Backlog(
                 channel, routing.sink(), this::updateAutoRead, routing.metrics().ringFull());
     }
@@ -112,7 +119,9 @@ final class MongoClientHandler extends ClientConnectionBase implements MongoExch
         }
         if (routing.perMessage()) {
             mode = Mode.PER_MESSAGE;
-            submit(routing.messages, request, true);
+            if (!answeredByLogin(request)) {
+                submit(routing.messages, request, true);
+            }
             return;
         }
         mode = Mode.ROUTING;
@@ -125,9 +134,36 @@ final class MongoClientHandler extends ClientConnectionBase implements MongoExch
             return;
         }
         MongoRequest request = parse(frame);
-        if (request != null) {
+        if (request != null && !answeredByLogin(request)) {
             submit(routing.messages, request, true);
         }
+    }
+
+    /** Whether the proxy answered the message itself: a login, or a command before one. */
+    private boolean answeredByLogin(MongoRequest request) {
+        if (login == null) {
+            return false;
+        }
+        MongoLogin.Verdict verdict;
+        try {
+            verdict = login.screen(request, channel.alloc());
+        } catch (BsonScan.MalformedBsonException e) {
+            request.release();
+            malformed(e.getMessage());
+            return true;
+        }
+        if (verdict.reply() == null) {
+            return false;
+        }
+        request.release();
+        outstanding.incrementAndGet();
+        if (verdict.delayMillis() > 0) {
+            // a failed login, answered later and later to slow guessing; the client's other messages go on
+            channel.eventLoop().schedule(() -> reply(verdict.reply()), verdict.delayMillis(), TimeUnit.MILLISECONDS);
+        } else {
+            reply(verdict.reply());
+        }
+        return true;
     }
 
     /**

@@ -2,6 +2,7 @@ package io.puerta.runtime.frontdoor.mongo;
 
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
+import io.puerta.runtime.access.Authenticator;
 import io.puerta.runtime.backend.BackendRegistry;
 import io.puerta.runtime.config.Settings;
 import io.puerta.runtime.frontdoor.ClientHandle;
@@ -19,6 +20,7 @@ public final class MongoFrontDoor implements FrontDoor, AutoCloseable {
 
     private final MongoRouting routing;
     private final int maxMessageBytes;
+    private final Authenticator authenticator;
 
     public MongoFrontDoor(
             RequestSink sink,
@@ -27,9 +29,11 @@ public final class MongoFrontDoor implements FrontDoor, AutoCloseable {
             BackendRegistry backends,
             EventLoopGroup backendLoops,
             Settings settings,
-            RuntimeMetrics metrics) {
+            RuntimeMetrics metrics,
+            Authenticator authenticator) {
         this.routing = new MongoRouting(sink, router, identifier, backends, backendLoops, settings, metrics);
         this.maxMessageBytes = settings.limits().maxMongoMessageBytes();
+        this.authenticator = authenticator;
     }
 
     @Override
@@ -39,7 +43,7 @@ public final class MongoFrontDoor implements FrontDoor, AutoCloseable {
 
     @Override
     public ClientHandle open(Channel channel) {
-        MongoClientHandler client = new MongoClientHandler(channel, routing);
+        MongoClientHandler client = new MongoClientHandler(channel, routing, authenticator);
         channel.pipeline().addLast("decoder", new MongoFrameDecoder(maxMessageBytes));
         channel.pipeline().addLast("client", client);
         return client;

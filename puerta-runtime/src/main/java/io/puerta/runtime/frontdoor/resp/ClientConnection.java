@@ -41,9 +41,15 @@ final class ClientConnection extends ClientConnectionBase implements ClientSessi
     private final RuntimeMetrics metrics;
     private final ClientSession session;
     private final Backlog backlog;
+    /** The client's login and rights; null when the proxy has no users. */
+    private final RespLogin login;
 
     // event loop only
     private final ArrayDeque<PendingReply> pending = new ArrayDeque<>();
+    /** While a login is checked, the requests read after it wait here, in order, for its outcome. */
+    private ArrayDeque<Object> held;
+
+    private boolean checking;
 
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final Runnable drainTask = this::drain;
@@ -54,7 +60,8 @@ final class ClientConnection extends ClientConnectionBase implements ClientSessi
             RequestSink sink,
             RespDispatcher dispatcher,
             Settings.Limits limits,
-            RuntimeMetrics metrics) {
+            RuntimeMetrics metrics,
+            Access access) {
         super(channel, metrics.clientConnections());
         this.sink = sink;
         this.dispatcher = dispatcher;
@@ -63,7 +70,11 @@ final class ClientConnection extends ClientConnectionBase implements ClientSessi
         this.session = new ClientSession(
                 id, channel.eventLoop(), metrics.dedicatedConnections(), limits.maxDedicatedConnections());
         this.backlog = new Backlog(channel, sink, this::updateAutoRead, metrics.ringFull());
+        this.login = access == null ? null : new RespLogin(access.authenticator(), access.rights(), remoteHost);
     }
+
+    /** What logins are checked against and rights held to, when the proxy has users. */
+    record Access(io.puerta.runtime.access.Authenticator authenticator, io.puerta.runtime.access.Rights rights) {}
 
     @Override
     public ClientSession session() {
@@ -77,6 +88,10 @@ final class ClientConnection extends ClientConnectionBase implements ClientSessi
 
     @Override
     protected void read(Object msg) {
+        if (checking) {
+            hold(msg);
+            return;
+        }
         if (msg instanceof RespRequest request) {
             accept(request);
         } else if (msg instanceof RespProtocolError error) {
@@ -107,6 +122,7 @@ final class ClientConnection extends ClientConnectionBase implements ClientSessi
     protected void closed() {
         closing = true;
         backlog.discardAll();
+        releaseHeld();
         releaseCompleted();
         sink.endOfRead(); // requests decoded from the last bytes of a closing connection had no read end
         session.close();
@@ -122,7 +138,7 @@ final class ClientConnection extends ClientConnectionBase implements ClientSessi
     protected void inputShutdown() {
         closing = true;
         channel.config().setAutoRead(false);
-        if (pending.isEmpty() && backlog.isEmpty()) {
+        if (pending.isEmpty() && backlog.isEmpty() && !checking) {
             channel.close();
         }
         // otherwise drain() closes the connection once the last reply owed is written
@@ -141,7 +157,101 @@ final class ClientConnection extends ClientConnectionBase implements ClientSessi
         PendingReply reply = new PendingReply(this, false);
         pending.add(reply);
         outstanding = pending.size();
+        if (login != null && !screened(request, reply)) {
+            return;
+        }
         backlog.submit(dispatcher, request, reply);
+    }
+
+    /** Whether the request may go on to be routed; if not, it is answered (now, or once a login is checked). */
+    private boolean screened(RespRequest request, PendingReply reply) {
+        RespLogin.Verdict verdict = login.screen(request, channel.alloc());
+        if (verdict instanceof RespLogin.Pass) {
+            return true;
+        }
+        request.release();
+        if (verdict instanceof RespLogin.Answer answer) {
+            reply.fail(answer.error());
+        } else if (verdict instanceof RespLogin.Check check) {
+            checking = true;
+            channel.config().setAutoRead(false);
+            check.outcome().whenComplete((outcome, error) -> {
+                Runnable finish = () -> loginChecked(outcome, error, reply, check.then());
+                long delay = outcome == null ? 0 : outcome.delayMillis();
+                try {
+                    if (delay > 0) {
+                        channel.eventLoop().schedule(finish, delay, java.util.concurrent.TimeUnit.MILLISECONDS);
+                    } else {
+                        channel.eventLoop().execute(finish);
+                    }
+                } catch (RejectedExecutionException e) {
+                    if (check.then() != null) {
+                        check.then().release(); // the event loop is gone, and the client with it
+                    }
+                }
+            });
+        }
+        return false;
+    }
+
+    /** A login's outcome, on the event loop: answer it, then go on with the requests that waited for it. */
+    private void loginChecked(
+            io.puerta.runtime.access.Authenticator.Outcome outcome,
+            Throwable error,
+            PendingReply reply,
+            RespRequest then) {
+        checking = false;
+        if (outcome != null && outcome.user() != null) {
+            login.loggedIn(outcome.user());
+            if (then != null) {
+                backlog.submit(dispatcher, then, reply);
+            } else {
+                reply.complete(RespWriter.status(channel.alloc(), "OK"));
+            }
+        } else {
+            if (then != null) {
+                then.release();
+            }
+            reply.fail(outcome != null ? outcome.error() : "ERR the login could not be checked: " + error);
+        }
+        if (!channel.isActive()) {
+            releaseHeld();
+            return;
+        }
+        Object next;
+        while (!checking && held != null && (next = held.poll()) != null) {
+            read(next);
+        }
+        updateAutoRead();
+    }
+
+    private void hold(Object msg) {
+        if (held == null) {
+            held = new ArrayDeque<>();
+        }
+        if (held.size() >= limits.maxPendingPerClient()) {
+            if (msg instanceof RespRequest request) {
+                request.release();
+            }
+            releaseHeld();
+            checking = false; // the close goes after the replies owed, the login's among them
+            metrics.overflows().inc();
+            answerAndClose("too many requests sent while a login was checked (expected: <= "
+                    + limits.maxPendingPerClient() + ")");
+            return;
+        }
+        held.add(msg);
+    }
+
+    private void releaseHeld() {
+        if (held != null) {
+            Object msg;
+            while ((msg = held.poll()) != null) {
+                if (msg instanceof RespRequest request) {
+                    request.release();
+                }
+            }
+        }
     }
 
     private void answerAndClose(String message) {
@@ -196,7 +306,7 @@ final class ClientConnection extends ClientConnectionBase implements ClientSessi
         if (wrote) {
             channel.flush();
         }
-        if (closing && pending.isEmpty() && backlog.isEmpty()) {
+        if (closing && pending.isEmpty() && backlog.isEmpty() && !checking) {
             channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             return;
         }
@@ -264,8 +374,11 @@ final class ClientConnection extends ClientConnectionBase implements ClientSessi
     }
 
     private void updateAutoRead() {
-        boolean read =
-                !closing && backlog.isEmpty() && pending.size() < limits.pauseReadingAt() && channel.isWritable();
+        boolean read = !closing
+                && !checking
+                && backlog.isEmpty()
+                && pending.size() < limits.pauseReadingAt()
+                && channel.isWritable();
         if (channel.config().isAutoRead() != read) {
             channel.config().setAutoRead(read);
         }

@@ -3,6 +3,8 @@ package io.puerta.runtime.frontdoor.resp;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
+import io.puerta.runtime.access.Authenticator;
+import io.puerta.runtime.access.Rights;
 import io.puerta.runtime.backend.BackendRegistry;
 import io.puerta.runtime.config.Settings;
 import io.puerta.runtime.frontdoor.ClientHandle;
@@ -25,19 +27,25 @@ public final class RespFrontDoor implements FrontDoor {
     private final Settings.Limits limits;
     private final RespLimits respLimits;
     private final RuntimeMetrics metrics;
+    private final ClientConnection.Access access;
 
+    /** @param authenticator checks logins; null or one without users: clients need not log in */
     public RespFrontDoor(
             RequestSink sink,
             RouterGuard router,
             BackendRegistry backends,
             Settings.Limits limits,
-            RuntimeMetrics metrics) {
+            RuntimeMetrics metrics,
+            Authenticator authenticator) {
         this.sink = sink;
         this.dispatcher = new RespDispatcher(router, backends, sink);
         this.limits = limits;
         this.respLimits = new RespLimits(
                 limits.maxArrayLength(), limits.maxBulkBytes(), limits.maxInlineBytes(), limits.maxRequestBytes());
         this.metrics = metrics;
+        this.access = authenticator == null || !authenticator.required()
+                ? null
+                : new ClientConnection.Access(authenticator, new Rights(router.describer()));
     }
 
     @Override
@@ -52,7 +60,7 @@ public final class RespFrontDoor implements FrontDoor {
 
     @Override
     public ClientHandle open(Channel channel) {
-        ClientConnection client = new ClientConnection(channel, sink, dispatcher, limits, metrics);
+        ClientConnection client = new ClientConnection(channel, sink, dispatcher, limits, metrics, access);
         channel.pipeline().addLast("decoder", new RespRequestDecoder(client, respLimits));
         channel.pipeline().addLast("client", client);
         return client;

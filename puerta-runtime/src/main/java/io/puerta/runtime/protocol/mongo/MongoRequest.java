@@ -42,6 +42,8 @@ public final class MongoRequest extends OwnedFrame implements MongoMessage {
     private List<Long> cursorIds = List.of();
     private Map<String, String> clientMetadata = Map.of();
     private String identity;
+    /** Where the command document starts in the frame, or -1 (no body: OP_COMPRESSED). */
+    private int body = -1;
 
     /**
      * Reads the routing fields of {@code frame}, which this request then owns.
@@ -94,6 +96,7 @@ public final class MongoRequest extends OwnedFrame implements MongoMessage {
         if (body < 0 || body >= end) {
             return;
         }
+        this.body = body;
         commandName = BsonScan.firstName(buf, body, end);
         int element = BsonScan.find(buf, body, end, "$db");
         if (element >= 0 && BsonScan.type(buf, element) == BsonScan.STRING) {
@@ -196,6 +199,70 @@ public final class MongoRequest extends OwnedFrame implements MongoMessage {
             }
         }
         return Map.copyOf(values);
+    }
+
+    /**
+     * A field of the command document (of a sub-document when {@code path} has a dot: {@code options.x}), as the
+     * element's offset in the frame, or -1 when it is absent.
+     */
+    private int field(String path) {
+        if (body < 0) {
+            return -1;
+        }
+        ByteBuf buf = frame();
+        int end = buf.readerIndex() + buf.readableBytes();
+        int doc = body;
+        String[] names = path.split("\\.");
+        for (int i = 0; i < names.length - 1; i++) {
+            int element = BsonScan.find(buf, doc, end, names[i]);
+            if (element < 0 || BsonScan.type(buf, element) != BsonScan.DOCUMENT) {
+                return -1;
+            }
+            doc = BsonScan.valueAt(buf, element, end);
+        }
+        return BsonScan.find(buf, doc, end, names[names.length - 1]);
+    }
+
+    /** A string field of the command document, or null. */
+    public String stringField(String path) {
+        int element = field(path);
+        if (element < 0 || BsonScan.type(frame(), element) != BsonScan.STRING) {
+            return null;
+        }
+        int end = frame().readerIndex() + frame().readableBytes();
+        return BsonScan.string(frame(), BsonScan.valueAt(frame(), element, end), end);
+    }
+
+    /** A binary field of the command document (a SASL payload), or null. */
+    public byte[] binaryField(String path) {
+        int element = field(path);
+        if (element < 0 || BsonScan.type(frame(), element) != BsonScan.BINARY) {
+            return null;
+        }
+        ByteBuf buf = frame();
+        int end = buf.readerIndex() + buf.readableBytes();
+        int value = BsonScan.valueAt(buf, element, end);
+        int length = buf.getIntLE(value);
+        if (length < 0 || value + 5 + length > end) {
+            throw new BsonScan.MalformedBsonException("binary field " + path + " runs past its message");
+        }
+        byte[] bytes = new byte[length];
+        buf.getBytes(value + 5, bytes);
+        return bytes;
+    }
+
+    /** A boolean (or number) field of the command document, or null. */
+    public Boolean boolField(String path) {
+        int element = field(path);
+        return element < 0 ? null : BsonScan.bool(frame(), element, frame().readerIndex() + frame().readableBytes());
+    }
+
+    /** A number field of the command document, or null. */
+    public Long longField(String path) {
+        int element = field(path);
+        return element < 0
+                ? null
+                : BsonScan.integral(frame(), element, frame().readerIndex() + frame().readableBytes());
     }
 
     @Override

@@ -25,6 +25,31 @@ public final class RespRequest extends OwnedFrame implements RespCommand {
         this.argLengths = argLengths;
     }
 
+    /**
+     * A request the proxy makes up from arguments, as if {@code client} had sent them (a HELLO without the AUTH
+     * part, which must never reach a backend).
+     */
+    public static RespRequest of(
+            ClientInfo client, io.netty.buffer.ByteBufAllocator alloc, java.util.List<byte[]> args) {
+        ByteBuf frame = RespWriter.array(alloc, args);
+        int[] starts = new int[args.size()];
+        int[] lengths = new int[args.size()];
+        int at = headerLength('*', args.size());
+        for (int i = 0; i < args.size(); i++) {
+            int length = args.get(i).length;
+            at += headerLength('$', length);
+            starts[i] = at;
+            lengths[i] = length;
+            at += length + 2;
+        }
+        return new RespRequest(client, frame, starts, lengths);
+    }
+
+    /** The length of "{type}{n}\r\n". */
+    private static int headerLength(char type, int n) {
+        return 1 + Integer.toString(n).length() + 2;
+    }
+
     @Override
     public ClientInfo client() {
         return client;

@@ -62,7 +62,8 @@ class ClientConnectionTest {
                 TestingRouterGuard.of(request -> RouteDecision.fail("unused"), new Counter()),
                 backends,
                 limits,
-                metrics);
+                metrics,
+                null);
         // as the listener does: the front door sets the channel up once registered, before it is active
         channel = new EmbeddedChannel(new ChannelInitializer<>() {
             @Override

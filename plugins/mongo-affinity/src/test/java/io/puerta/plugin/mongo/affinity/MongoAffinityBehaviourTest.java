@@ -315,7 +315,7 @@ class MongoAffinityBehaviourTest {
     }
 
     @Test
-    void thePerMessageModeAuthenticatesItsOwnConnectionsAndRefusesClientAuthentication() {
+    void thePerMessageModeAuthenticatesItsOwnConnectionsAndRefusesLoginsWithoutProxyUsers() {
         List<MongosServer> secured =
                 List.of(MongosServer.start("puerta", "s3cr3t"), MongosServer.start("puerta", "s3cr3t"));
         try (TestProxy proxy = proxy(
@@ -336,8 +336,8 @@ class MongoAffinityBehaviourTest {
                         .getCollection("items")
                         .countDocuments());
                 assertTrue(
-                        String.valueOf(refused.getMessage()).contains("cannot authenticate through Puerta")
-                                || String.valueOf(refused.getCause()).contains("cannot authenticate through Puerta"),
+                        String.valueOf(refused.getMessage()).contains("the proxy has no users to log in as")
+                                || String.valueOf(refused.getCause()).contains("the proxy has no users to log in as"),
                         String.valueOf(refused));
             }
         } finally {

@@ -24,6 +24,8 @@ public final class RingRouterFactory implements RouterFactory {
 
     static final String NAME = "pikiwidb-ring";
     private static final String PATH = "puerta.pikiwidb.";
+    /** How long one server may take to describe its commands (users' rights classify commands by it). */
+    static final java.time.Duration LEARN_TIMEOUT = java.time.Duration.ofSeconds(2);
 
     @Override
     public String name() {
@@ -37,11 +39,14 @@ public final class RingRouterFactory implements RouterFactory {
 
     @Override
     public Router create(Config config, PluginContext context) {
-        return new RingRouter(
+        List<Backend> servers = servers(context);
+        RingRouter router = new RingRouter(
                 settings(config),
-                servers(context),
+                servers,
                 context.metrics().counter("ejections"),
                 context.metrics().counter("returns"));
+        router.learnTraitsSoon(servers, LEARN_TIMEOUT);
+        return router;
     }
 
     static RingRouter.RingSettings settings(Config config) {

@@ -23,6 +23,8 @@ public final class SlotsRouterFactory implements RouterFactory {
 
     @Override
     public Router create(Config config, PluginContext context) {
-        return new SlotsRouter(SlotSettings.read(config, context), context);
+        SlotsRouter router = new SlotsRouter(SlotSettings.read(config, context), context);
+        router.learnTraitsSoon(context.configuredBackends(), java.time.Duration.ofSeconds(2));
+        return router;
     }
 }

@@ -1,5 +1,6 @@
 package io.puerta.plugin.redis.cluster;
 
+import io.puerta.plugin.redis.common.command.CommandLearner;
 import io.puerta.plugin.redis.common.command.CommandTable;
 import io.puerta.plugin.redis.common.command.LearnedCommand;
 import io.puerta.plugin.redis.common.resp.BlockingRespClient;
@@ -97,28 +98,18 @@ final class ClusterTopology implements AutoCloseable {
         synchronized (known) {
             candidates = new ArrayList<>(known);
         }
-        for (Backend node : candidates) {
-            try (BlockingRespClient client = BlockingRespClient.connect(node, timeout)) {
-                Object reply = client.call("COMMAND");
-                if (reply instanceof RespError error) {
-                    log.warn("{} refused COMMAND ({}); routing by the built-in command table", node, error.message());
-                    return builtin;
-                }
-                List<LearnedCommand> learned = LearnedCommand.parse(reply);
-                CommandTable table = builtin.learn(learned);
-                log.info(
-                        "learned {} commands from {}: {} route by the cluster's key positions beyond the built-in {}",
-                        learned.size(),
-                        node.address(),
-                        table.size() - builtin.size(),
-                        builtin.size());
-                return table;
-            } catch (IOException | RuntimeException e) {
-                log.debug("cannot read COMMAND from {}: {}", node.address(), e.getMessage());
-            }
+        List<LearnedCommand> learned = CommandLearner.ask(candidates, timeout);
+        if (learned == null) {
+            log.warn("no cluster node answered COMMAND; routing by the built-in command table");
+            return builtin;
         }
-        log.warn("no cluster node answered COMMAND; routing by the built-in command table");
-        return builtin;
+        CommandTable table = builtin.learn(learned);
+        log.info(
+                "learned {} commands from the cluster: {} route by the cluster's key positions beyond the built-in {}",
+                learned.size(),
+                table.size() - builtin.size(),
+                builtin.size());
+        return table;
     }
 
     /** Refreshes every {@code interval}, handing each new map to {@code onChange} on the routing stage. */

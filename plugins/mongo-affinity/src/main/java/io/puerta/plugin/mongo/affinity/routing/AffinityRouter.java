@@ -87,10 +87,12 @@ final class AffinityRouter implements Router, ReplyAware {
                 return RouteDecision.respond(handshake.reply(message));
             }
             if (AUTHENTICATION.contains(command)) {
-                return RouteDecision.fail("AuthenticationFailed: clients cannot authenticate through Puerta in the"
-                        + " per-message (session-id) mode: the proxy authenticates to the mongos itself"
-                        + " (puerta.mongo.username). Connect without credentials, or use a connection-level strategy"
-                        + " (socket-addr, fingerprint) to authenticate end to end");
+                // the runtime answers logins itself when the proxy has users (puerta.auth.users): this is reached
+                // only without them, and a login must never reach the shared, proxy-authenticated mongos connections
+                return RouteDecision.fail("AuthenticationFailed: the proxy has no users to log in as"
+                        + " (puerta.auth.users); in the per-message (session-id) mode the proxy authenticates to the"
+                        + " mongos itself (puerta.mongo.username). Connect without credentials, define users, or use a"
+                        + " connection-level strategy (socket-addr, fingerprint) to authenticate end to end");
             }
             if (command.equals("getMore")) {
                 return byCursor(message);

@@ -112,6 +112,11 @@ final class Handshake implements AutoCloseable {
                 .append("minWireVersion", new BsonInt32(minWireVersion))
                 .append("maxWireVersion", new BsonInt32(maxWireVersion))
                 .append("readOnly", BsonBoolean.FALSE)
+                // clients log in to the proxy itself, with SCRAM-SHA-256 (a driver asking which mechanisms a user
+                // has picks from this; without it, it would try SCRAM-SHA-1)
+                .append(
+                        "saslSupportedMechs",
+                        new org.bson.BsonArray(java.util.List.of(new BsonString("SCRAM-SHA-256"))))
                 .append("ok", new BsonDouble(1.0));
         return request.opCode() == MongoWire.OP_QUERY
                 ? MongoWire.opReply(0, request.requestId(), body)

@@ -1,5 +1,7 @@
 package io.puerta.plugin.redis.common.command;
 
+import io.puerta.spi.request.RespCommand;
+import io.puerta.spi.routing.CommandDescription;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -362,13 +364,16 @@ public final class CommandTable {
             CommandSpec spec = TABLE.get(name);
             TABLE.put(name, spec.readingOnly());
         }
-        BUILTIN = new CommandTable(Map.copyOf(TABLE));
+        BUILTIN = new CommandTable(Map.copyOf(TABLE), Map.of());
     }
 
     private final Map<String, CommandSpec> specs;
+    /** What the servers said of each command (upper case; subcommands as {@code CONFIG|SET}): categories, flags. */
+    private final Map<String, LearnedCommand> described;
 
-    private CommandTable(Map<String, CommandSpec> specs) {
+    private CommandTable(Map<String, CommandSpec> specs, Map<String, LearnedCommand> described) {
         this.specs = specs;
+        this.described = described;
     }
 
     /** The table built into this release. */
@@ -390,7 +395,7 @@ public final class CommandTable {
     CommandTable without(String name) {
         Map<String, CommandSpec> fewer = new HashMap<>(specs);
         fewer.remove(name);
-        return new CommandTable(Map.copyOf(fewer));
+        return new CommandTable(Map.copyOf(fewer), described);
     }
 
     public int size() {
@@ -407,12 +412,70 @@ public final class CommandTable {
         Map<String, CommandSpec> merged = new HashMap<>(specs);
         for (LearnedCommand command : commands) {
             String name = command.name().toUpperCase(Locale.ROOT);
-            if (merged.containsKey(name)) {
+            if (merged.containsKey(name) || command.isSubcommand()) {
                 continue;
             }
             merged.put(name, command.spec());
         }
-        return new CommandTable(Map.copyOf(merged));
+        return new CommandTable(Map.copyOf(merged), describedBy(commands));
+    }
+
+    /**
+     * This table, routing as before, with what the servers say of each command (ACL categories, flags) for
+     * {@link #describe}: a mode that routes by the built-in table alone still classifies by the servers' words.
+     */
+    public CommandTable learnTraits(List<LearnedCommand> commands) {
+        return new CommandTable(specs, describedBy(commands));
+    }
+
+    private Map<String, LearnedCommand> describedBy(List<LearnedCommand> commands) {
+        Map<String, LearnedCommand> merged = new HashMap<>(described);
+        for (LearnedCommand command : commands) {
+            merged.put(command.name().toUpperCase(Locale.ROOT), command);
+        }
+        return Map.copyOf(merged);
+    }
+
+    /**
+     * What {@code command} is, for a user's rights: its categories and whether it writes, from the servers'
+     * {@code COMMAND} reply when they gave one (a subcommand's own entry first: {@code CONFIG|SET}), else from this
+     * table ({@link BuiltinTraits}); and where its keys are. Null for a command this table does not know.
+     */
+    public CommandDescription describe(RespCommand command) {
+        String name = command.name();
+        CommandSpec spec = specs.get(name);
+        LearnedCommand learned = null;
+        if (command.argCount() > 1) {
+            learned = described.get(name + "|" + command.argString(1).toUpperCase(Locale.ROOT));
+        }
+        if (learned == null) {
+            learned = described.get(name);
+        }
+        if (spec == null && learned == null) {
+            return null;
+        }
+        List<Integer> keys = spec == null ? learnedKeys(learned, command) : keysOf(spec, command);
+        if (learned != null) {
+            return new CommandDescription(learned.categories(), BuiltinTraits.writes(learned), keys);
+        }
+        return new CommandDescription(BuiltinTraits.categories(name, spec), BuiltinTraits.writes(name, spec), keys);
+    }
+
+    private static List<Integer> keysOf(CommandSpec spec, RespCommand command) {
+        if (spec.firstKey() == 0 && spec.extraKey() == 0) {
+            return List.of(); // no keys: PING, SCAN, MULTI, PUBLISH (channels are not keys), ...
+        }
+        return KeyPositions.of(spec, command);
+    }
+
+    private static List<Integer> learnedKeys(LearnedCommand learned, RespCommand command) {
+        if (learned.flags().contains("movablekeys")) {
+            return null; // only the server can tell
+        }
+        if (learned.firstKey() <= 0 || learned.step() <= 0) {
+            return List.of();
+        }
+        return KeyPositions.of(CommandSpec.keyed(learned.firstKey(), learned.lastKey(), learned.step()), command);
     }
 
     private static void single(String... names) {

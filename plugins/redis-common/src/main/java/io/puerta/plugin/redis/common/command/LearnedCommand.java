@@ -8,43 +8,65 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * One entry of a server's {@code COMMAND} reply: {@code [name, arity, flags, first key, last key, step, ...]}.
+ * One entry of a server's {@code COMMAND} reply: {@code [name, arity, flags, first key, last key, step, ACL
+ * categories, tips, key specs, subcommands]} (Redis 7; older servers stop after the categories or the step).
  *
+ * @param name as the server spells it, lower case; a subcommand's is {@code container|sub} ({@code config|set})
  * @param flags lower-case, as the server lists them ({@code write}, {@code readonly}, {@code movablekeys}, ...)
+ * @param categories ACL categories, lower case without the {@code @}; empty from a server older than Redis 6
  */
-public record LearnedCommand(String name, int arity, Set<String> flags, int firstKey, int lastKey, int step) {
+public record LearnedCommand(
+        String name, int arity, Set<String> flags, int firstKey, int lastKey, int step, Set<String> categories) {
 
     /**
-     * The entries of a {@code COMMAND} reply as {@link io.puerta.spi.resp.BlockingRespClient} returns it: a list of
-     * lists of byte arrays (bulk strings), strings (status replies) and longs. Entries it cannot read are skipped.
+     * The entries of a {@code COMMAND} reply as {@code BlockingRespClient} returns it: a list of lists of byte arrays
+     * (bulk strings), strings (status replies) and longs. Subcommands follow their container in the list. Entries it
+     * cannot read are skipped.
      */
     public static List<LearnedCommand> parse(Object reply) {
         List<LearnedCommand> commands = new ArrayList<>();
-        if (!(reply instanceof List<?> entries)) {
-            return commands;
+        if (reply instanceof List<?> entries) {
+            parseInto(entries, commands);
         }
+        return commands;
+    }
+
+    /** Whether this is a subcommand ({@code config|set}), which describes but never routes. */
+    public boolean isSubcommand() {
+        return name.indexOf('|') >= 0;
+    }
+
+    private static void parseInto(List<?> entries, List<LearnedCommand> commands) {
         for (Object entry : entries) {
             if (entry instanceof List<?> fields && fields.size() >= 6) {
                 try {
-                    Set<String> flags = new HashSet<>();
-                    if (fields.get(2) instanceof List<?> list) {
-                        for (Object flag : list) {
-                            flags.add(text(flag).toLowerCase(Locale.ROOT));
-                        }
-                    }
                     commands.add(new LearnedCommand(
-                            text(fields.get(0)),
+                            text(fields.get(0)).toLowerCase(Locale.ROOT),
                             number(fields.get(1)),
-                            Set.copyOf(flags),
+                            words(fields.get(2), ""),
                             number(fields.get(3)),
                             number(fields.get(4)),
-                            number(fields.get(5))));
+                            number(fields.get(5)),
+                            fields.size() > 6 ? words(fields.get(6), "@") : Set.of()));
                 } catch (RuntimeException e) {
-                    // an entry of a shape we do not know: the command stays unknown
+                    continue; // an entry of a shape we do not know: the command stays unknown
+                }
+                if (fields.size() > 9 && fields.get(9) instanceof List<?> subcommands) {
+                    parseInto(subcommands, commands);
                 }
             }
         }
-        return commands;
+    }
+
+    private static Set<String> words(Object field, String prefix) {
+        Set<String> words = new HashSet<>();
+        if (field instanceof List<?> list) {
+            for (Object word : list) {
+                String text = text(word).toLowerCase(Locale.ROOT);
+                words.add(text.startsWith(prefix) ? text.substring(prefix.length()) : text);
+            }
+        }
+        return Set.copyOf(words);
     }
 
     /** How a proxy treats this command (see {@link CommandTable#learn}). */

@@ -1,12 +1,16 @@
 package io.puerta.plugin.redis.common.routing;
 
+import io.puerta.plugin.redis.common.command.CommandLearner;
 import io.puerta.plugin.redis.common.command.CommandSpec;
 import io.puerta.plugin.redis.common.command.CommandTable;
 import io.puerta.plugin.redis.common.command.KeyPositions;
+import io.puerta.plugin.redis.common.command.LearnedCommand;
 import io.puerta.plugin.redis.common.resp.RespBuilder;
 import io.puerta.spi.backend.Backend;
 import io.puerta.spi.request.Request;
 import io.puerta.spi.request.RespCommand;
+import io.puerta.spi.routing.CommandDescriber;
+import io.puerta.spi.routing.CommandDescription;
 import io.puerta.spi.routing.ConnectionUse;
 import io.puerta.spi.routing.MergeKind;
 import io.puerta.spi.routing.Prelude;
@@ -24,12 +28,13 @@ import java.util.Locale;
  * client's own connection, keep transactions ({@link Transactions}) and subscribers on one server. Subclasses say
  * who owns a key, and may ask for a prelude (moving keys to their owner first) or send reads to replicas.
  */
-public abstract class ShardedRouterBase implements Router {
+public abstract class ShardedRouterBase implements Router, CommandDescriber {
 
     private final ProxyCommands proxyCommands;
     private final String mode;
     private final Transactions transactions;
-    private CommandTable commands = CommandTable.builtin();
+    // volatile: describe() reads it on client I/O threads
+    private volatile CommandTable commands = CommandTable.builtin();
 
     /**
      * @param routerName the factory name, shown by INFO
@@ -75,6 +80,31 @@ public abstract class ShardedRouterBase implements Router {
     /** Routes by {@code table} from now on (a table learned from the servers' COMMAND reply). */
     protected final void useCommands(CommandTable table) {
         this.commands = table;
+    }
+
+    /**
+     * Asks the servers for their {@code COMMAND} table on a thread of its own and, once one answers, describes
+     * commands by it ({@link CommandTable#learnTraits}): categories and flags, routing unchanged. Until then, and
+     * when none answers, the built-in table describes them.
+     */
+    public final void learnTraitsSoon(List<Backend> servers, java.time.Duration timeout) {
+        List<Backend> copy = List.copyOf(servers);
+        Thread learner = new Thread(
+                () -> {
+                    List<LearnedCommand> learned = CommandLearner.ask(copy, timeout);
+                    if (learned != null) {
+                        commands = commands.learnTraits(learned);
+                    }
+                },
+                "puerta-command-learner");
+        learner.setDaemon(true);
+        learner.start();
+    }
+
+    /** What a command is, for users' rights: from the (immutable) command table, on any thread. */
+    @Override
+    public final CommandDescription describe(RespCommand command) {
+        return commands.describe(command);
     }
 
     protected final CommandTable commands() {
