@@ -31,6 +31,7 @@ import io.puerta.spi.health.HealthCheckerFactory;
 import io.puerta.spi.identity.ClientIdentifier;
 import io.puerta.spi.identity.ClientIdentifierFactory;
 import io.puerta.spi.request.Protocol;
+import io.puerta.spi.routing.CommandDescriber;
 import io.puerta.spi.routing.Router;
 import io.puerta.spi.routing.RouterFactory;
 import java.net.InetSocketAddress;
@@ -99,6 +100,10 @@ public final class PuertaServer implements AutoCloseable {
             Router router = createRouter(configuration, factories);
             HealthChecker checker = createHealthChecker(configuration, factories);
             createIdentifier(configuration, factories);
+            if (router != null) {
+                rightsProblems(settings, router instanceof CommandDescriber describer ? describer : null)
+                        .forEach(problems::add);
+            }
             problems.throwIfAny(configuration.origin());
             if (router != null) {
                 router.close();
@@ -180,7 +185,10 @@ public final class PuertaServer implements AutoCloseable {
 
         Authenticator authenticator = new Authenticator(settings.users());
         resources.push(authenticator);
-        checkRightsCanBeEnforced(settings, guard);
+        List<String> rights = rightsProblems(settings, guard.describer());
+        if (!rights.isEmpty()) {
+            throw new ConfigProblems(configuration.origin(), rights);
+        }
         FrontDoor frontDoor;
         if (settings.protocol() == Protocol.MONGO) {
             MongoFrontDoor mongo = new MongoFrontDoor(
@@ -304,11 +312,11 @@ public final class PuertaServer implements AutoCloseable {
      * Users whose rights depend on what commands are (keys, categories, read-only) need a router that can say it
      * ({@code CommandDescriber}); a router that cannot would let every such command through or refuse them all.
      */
-    private static void checkRightsCanBeEnforced(Settings settings, RouterGuard guard) {
+    private static List<String> rightsProblems(Settings settings, CommandDescriber describer) {
         if (settings.protocol() != Protocol.RESP) {
-            return;
+            return List.of();
         }
-        Rights rights = new Rights(guard.describer());
+        Rights rights = new Rights(describer);
         List<String> problems = new ArrayList<>();
         for (User user : settings.users().all()) {
             if (!rights.canEnforce(user)) {
@@ -317,8 +325,6 @@ public final class PuertaServer implements AutoCloseable {
                         + " only rules by command name (+get, -flushall), or use a router that describes commands");
             }
         }
-        if (!problems.isEmpty()) {
-            throw new ConfigProblems("puerta.auth", problems);
-        }
+        return problems;
     }
 }

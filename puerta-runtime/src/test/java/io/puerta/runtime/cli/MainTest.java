@@ -55,6 +55,40 @@ class MainTest {
     }
 
     @Test
+    void hashPasswordPrintsAHashThatChecksThePasswordFromStandardInput() {
+        java.io.InputStream stdin = System.in;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream("correct horse\n".getBytes()));
+            assertEquals(0, run("hash-password"));
+        } finally {
+            System.setIn(stdin);
+        }
+        String printed = out.toString().strip();
+        assertTrue(printed.startsWith("pbkdf2-sha256:15000:"), printed);
+        assertFalse(printed.contains("correct horse"));
+        assertTrue(io.puerta.runtime.access.PasswordHash.parse(printed).matches("correct horse"));
+    }
+
+    @Test
+    void checkConfigNamesEveryBadUserAndNoSecret() throws IOException {
+        Path bad = config("puerta { backends = [{ address = \"127.0.0.1:6379\" }], plugins.dir = \"" + dir + "\"\n"
+                + "auth.users { a { password = \"pbkdf2-sha256:1:x:y\" }, b { password = hunter2, colour = red },"
+                + " c { password = hunter2, commands = [get] } } }");
+        assertEquals(1, run("check-config", "--config", bad.toString()));
+        String errors = err.toString();
+        assertTrue(errors.contains("puerta.auth.users.a.password: not a usable hash"), errors);
+        assertTrue(errors.contains("puerta.auth.users.b: unknown key 'colour'"), errors);
+        assertTrue(errors.contains("puerta.auth.users.c.commands: 'get' is not a rule"), errors);
+        assertFalse(errors.contains("hunter2"), errors);
+        err.reset();
+        Path keys = config("puerta { backends = [{ address = \"127.0.0.1:6379\" }], plugins.dir = \"" + dir + "\"\n"
+                + "auth.users.d { password = hunter2, keys = [\"app:*\"] } }");
+        assertEquals(1, run("check-config", "--config", keys.toString()));
+        // single-backend forwards what it does not know: it cannot say which arguments are keys
+        assertTrue(err.toString().contains("puerta.auth.users.d: its rights name keys"), err.toString());
+    }
+
+    @Test
     void helpAndBadUsage() {
         assertEquals(0, run("--help"));
         assertTrue(out.toString().contains("puerta check-config --config FILE"));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.puerta.plugin.redis.common.resp.BlockingRespClient;
+import io.puerta.plugin.redis.common.testing.TestingCommand;
 import io.puerta.runtime.testing.RedisServerProcess;
 import java.time.Duration;
 import java.util.List;
@@ -35,6 +36,33 @@ class CommandTableTest {
         assertSame(CommandTable.builtin().get("MGET"), table.get("MGET"));
         // no keys: nothing a proxy can route
         assertEquals(CommandKind.REFUSED, table.get("PFSELFTEST").kind());
+    }
+
+    @Test
+    void commandsAreDescribedByTheServersCategoriesSubcommandsIncluded() throws Exception {
+        Object reply;
+        try (RedisServerProcess server = RedisServerProcess.start();
+                BlockingRespClient client = new BlockingRespClient("127.0.0.1", server.port(), Duration.ofSeconds(5))) {
+            reply = client.call("COMMAND");
+        }
+        CommandTable table = CommandTable.builtin().learnTraits(LearnedCommand.parse(reply));
+        assertEquals(CommandTable.builtin().size(), table.size(), "routing is unchanged");
+        var pfadd = table.describe(TestingCommand.of("PFADD", "hll", "a"));
+        assertTrue(pfadd.categories().contains("hyperloglog"), String.valueOf(pfadd.categories()));
+        assertTrue(pfadd.writes());
+        assertEquals(List.of(1), pfadd.keys());
+        var mset = table.describe(TestingCommand.of("MSET", "a", "1", "b", "2"));
+        assertEquals(List.of(1, 3), mset.keys());
+        var configSet = table.describe(TestingCommand.of("CONFIG", "SET", "maxmemory", "1"));
+        assertTrue(configSet.categories().contains("dangerous"), "config|set's own entry");
+        assertEquals(List.of(), configSet.keys());
+        assertFalse(table.describe(TestingCommand.of("GET", "k")).writes());
+        assertTrue(table.describe(TestingCommand.of("EVAL", "return 1", "0")).writes(), "a script may write");
+        assertNull(table.describe(TestingCommand.of("NOSUCHCOMMAND")));
+        // without the servers' words, the built-in table describes what it knows
+        var builtinGet = CommandTable.builtin().describe(TestingCommand.of("GET", "k"));
+        assertTrue(builtinGet.categories().contains("read"));
+        assertNull(CommandTable.builtin().describe(TestingCommand.of("MGET")).keys(), "arguments that do not fit");
     }
 
     @Test
