@@ -1,6 +1,7 @@
 package io.puerta.plugin.redis.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.puerta.plugin.redis.cluster.testing.RedisCluster;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * A Redis Cluster whose nodes all require a password, reached through one seed: the topology queries, the learned
@@ -50,6 +52,35 @@ class ClusterAuthenticationTest {
                 }
                 Await.until("every node, replicas included, is discovered, checked and up", () -> cluster.all().stream()
                         .allMatch(node -> Boolean.TRUE.equals(proxy.backendUp(node.address()))));
+            }
+            // the proxy's own users: clients log in to the proxy, which logs in to the cluster as itself
+            String appSecret = "app-" + UUID.randomUUID();
+            try (TestProxy proxy = TestProxy.start(
+                            "router = redis-cluster\n"
+                                    + TestProxy.backends(cluster.masters().get(0))
+                                    + "\nbackend.auth.password = \"" + secret + "\"\n"
+                                    + "auth.users.app { password = \""
+                                    + io.puerta.runtime.access.PasswordHash.of(appSecret, 4096)
+                                            .encoded()
+                                    + "\", keys = [\"app:*\"] }\n",
+                            null);
+                    Jedis app = new Jedis("127.0.0.1", proxy.port(), 10_000)) {
+                JedisDataException noauth = assertThrows(JedisDataException.class, () -> app.get("app:1"));
+                assertTrue(noauth.getMessage().startsWith("NOAUTH"), noauth.getMessage());
+                JedisDataException wrong = assertThrows(JedisDataException.class, () -> app.auth("app", secret));
+                assertTrue(wrong.getMessage().startsWith("WRONGPASS"), "the cluster's password is not a user's");
+                assertEquals("OK", app.auth("app", appSecret));
+                String[] keys = new String[30];
+                for (int i = 0; i < keys.length; i++) {
+                    keys[i] = "app:" + i;
+                    app.set(keys[i], "v" + i);
+                }
+                assertEquals(30, app.mget(keys).size(), "split over the three masters, every key allowed");
+                JedisDataException refused =
+                        assertThrows(JedisDataException.class, () -> app.mget("app:1", "key:1", "app:2"));
+                assertEquals("NOPERM User app has no permissions to access the 'key:1' key", refused.getMessage());
+                assertThrows(JedisDataException.class, () -> app.del("app:1", "key:2"));
+                assertEquals("v1", app.get("app:1"));
             }
             List<String> lines = logs.lines();
             assertTrue(lines.stream().noneMatch(line -> line.contains(secret)), "the password is never logged");
