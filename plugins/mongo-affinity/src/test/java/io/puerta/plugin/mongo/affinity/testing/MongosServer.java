@@ -34,13 +34,50 @@ public final class MongosServer implements AutoCloseable {
     private volatile boolean stopped;
 
     private MongosServer(MongosBackend backend) {
+        this(backend, null, null);
+    }
+
+    private MongosServer(MongosBackend backend, java.nio.file.Path cert, java.nio.file.Path key) {
         this.backend = backend;
         this.server = new MongoServer(backend);
+        if (cert != null) {
+            server.enableSsl(privateKey(key), null, certificate(cert));
+        }
         this.address = server.bind();
     }
 
     public static MongosServer start() {
         return start(null, null);
+    }
+
+    /** A server that speaks TLS only, with this certificate and PKCS#8 key (PEM), and requires {@code user}. */
+    public static MongosServer startTls(String user, String password, java.nio.file.Path cert, java.nio.file.Path key) {
+        MongosServer plain = start(user, password);
+        MongosBackend backend = plain.backend;
+        plain.server.shutdownNow();
+        return new MongosServer(backend, cert, key);
+    }
+
+    private static java.security.PrivateKey privateKey(java.nio.file.Path pem) {
+        try {
+            String text = java.nio.file.Files.readString(pem)
+                    .replaceAll("-----[A-Z ]+-----", "")
+                    .replaceAll("\\s", "");
+            return java.security.KeyFactory.getInstance("RSA")
+                    .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(
+                            java.util.Base64.getDecoder().decode(text)));
+        } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("cannot read the test key " + pem, e);
+        }
+    }
+
+    private static java.security.cert.X509Certificate certificate(java.nio.file.Path pem) {
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(pem)) {
+            return (java.security.cert.X509Certificate)
+                    java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
+        } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("cannot read the test certificate " + pem, e);
+        }
     }
 
     /**
