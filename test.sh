@@ -19,4 +19,19 @@ if [ ${#missing[@]} -gt 0 ]; then
     exit 1
   fi
 fi
-exec mvn -B -ntp verify "$@"
+mvn -B -ntp verify "$@"
+
+# No secret in any log line: every secret a test used (KnownSecrets writes them to target/test-secrets.txt) is
+# looked for in the output of the whole run, every module's tests, at every level they log (DEBUG and up).
+secrets=$(cat ./*/target/test-secrets.txt ./plugins/*/target/test-secrets.txt 2>/dev/null | sort -u || true)
+if [ -z "$secrets" ]; then
+  echo "test.sh: no test recorded a secret (target/test-secrets.txt); the secrets check did not run" >&2
+  exit 1
+fi
+leaks=$(grep -rlF --include='*-output.txt' -f <(printf '%s\n' "$secrets") . || true)
+if [ -n "$leaks" ]; then
+  echo "test.sh: a secret a test used appears in the log of:" >&2
+  echo "$leaks" >&2
+  exit 1
+fi
+echo "secrets check: $(wc -l <<<"$secrets") secrets used by the tests, none in any test's log output"

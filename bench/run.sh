@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
 # The end-to-end benchmark, one command: builds Puerta, starts real backends on loopback (3 standalone
 # redis-servers, a 3-master Redis Cluster, 3 MongoDB wire servers), twemproxy and Puerta in each mode, runs
-# redis-benchmark against direct servers, twemproxy and Puerta interleaved over several rounds, a MongoDB driver
+# redis-benchmark against direct servers, twemproxy and Puerta (plain, and TLS clients on OpenSSL) interleaved over
+# several rounds, a MongoDB driver
 # workload, and 10,000 idle connections; prints a markdown report (also saved to bench/last-run.md).
 #   bench/run.sh              # 3 rounds, about 15 minutes on 2 cores
 #   bench/run.sh --quick      # fewer requests per run, for a first look
 #   bench/run.sh --rounds 5
-# Installs redis-server, redis-tools (redis-cli, redis-benchmark) and nutcracker from Debian when missing (root).
+# Installs redis-server, redis-tools (redis-cli, redis-benchmark), nutcracker and openssl from Debian when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 missing=()
 command -v redis-server >/dev/null || missing+=(redis-server)
 command -v redis-benchmark >/dev/null || missing+=(redis-tools)
 command -v nutcracker >/dev/null || missing+=(nutcracker)
+command -v openssl >/dev/null || missing+=(openssl)   # the TLS row's certificates
 if ((${#missing[@]})); then
   echo "installing ${missing[*]} (apt-get) ..."
   if [[ $(id -u) -eq 0 ]]; then apt-get -qq update && apt-get -qq install -y "${missing[@]}" >/dev/null

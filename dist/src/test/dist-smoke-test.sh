@@ -67,8 +67,14 @@ else
   fail "a broken jar in plugins/ is refused, naming the file" "$output"
 fi
 
+# the TLS example names its certificate files relative to where Puerta runs: make them there, as it says
+mkdir -p "$work/examples/tls"
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$work/examples/tls/puerta.key" -out "$work/examples/tls/puerta.pem" \
+  -days 1 -subj /CN=localhost >/dev/null 2>&1
+cp "$work/examples/tls/puerta.pem" "$work/examples/tls/clients-ca.pem"
 for example in "$home"/conf/examples/*.conf; do
-  check "check-config accepts $(basename "$example")" "$home/bin/puerta" check-config --config "$example"
+  check "check-config accepts $(basename "$example")" \
+    bash -c 'cd "$1" && "$2" check-config --config "$3"' _ "$work/examples" "$home/bin/puerta" "$example"
 done
 
 redis_port=$(free_port)

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
  * The runtime's floor plan, enforced: its packages form one line, each using only those below it,
  *
  * <pre>
- * foundation (config, metrics, audit, plugin, transport, builtin) &lt; protocol (codecs) &lt; backend &lt; health &lt; pipeline
- *     &lt; frontdoor &lt; server &lt; cli
+ * foundation (config, metrics, audit, access, plugin, transport, builtin) &lt; protocol (codecs) &lt; backend &lt; health
+ *     &lt; pipeline &lt; frontdoor &lt; server &lt; cli
  * </pre>
  *
  * with no cycle between any two packages, front doors that do not know each other, and an SPI that depends on

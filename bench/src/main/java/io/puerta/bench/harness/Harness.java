@@ -4,6 +4,7 @@ import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.puerta.runtime.testing.FreePorts;
 import io.puerta.runtime.testing.RedisServerProcess;
+import io.puerta.runtime.testing.TestCertificates;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,8 +32,15 @@ public final class Harness {
     /** The proxies' JVM: a fixed heap, and the parallel collector (least CPU of the JDK's collectors). */
     private static final String PUERTA_JAVA_OPTS = "-Xms512m -Xmx512m -XX:+UseParallelGC";
 
-    /** What redis-benchmark talks to; {@code pid} is -1 for the servers themselves. */
-    private record Target(String name, String group, int port, long pid, boolean cluster) {}
+    /**
+     * What redis-benchmark talks to; {@code pid} is -1 for the servers themselves; {@code options} are more
+     * redis-benchmark options (TLS).
+     */
+    private record Target(String name, String group, int port, long pid, boolean cluster, List<String> options) {
+        Target(String name, String group, int port, long pid, boolean cluster) {
+            this(name, group, port, pid, cluster, List.of());
+        }
+    }
 
     private Harness() {}
 
@@ -92,6 +100,26 @@ public final class Harness {
                             .map(RedisServerProcess::port)
                             .toList());
             targets.add(puerta(processes, home, "puerta-ring", "Puerta pikiwidb (ring)", "standalone", ring, false));
+            // TLS for clients, on OpenSSL (netty-tcnative), beside the same proxy in plain text
+            TestCertificates certificates = TestCertificates.createCa(work);
+            TestCertificates.Issued certificate = certificates.issue("puerta", "localhost");
+            int tlsPort = FreePorts.next();
+            Target tlsProcess = puerta(
+                    processes,
+                    home,
+                    "puerta-tls",
+                    "Puerta pikiwidb (ring), TLS clients",
+                    "tls",
+                    ring + "\nlisten.tls { port = " + tlsPort + ", cert-file = \"" + certificate.cert()
+                            + "\", key-file = \"" + certificate.key() + "\" }",
+                    false);
+            targets.add(new Target(
+                    tlsProcess.name(),
+                    "tls",
+                    tlsPort,
+                    tlsProcess.pid(),
+                    false,
+                    List.of("--tls", "--cacert", certificates.ca().toString())));
             targets.add(puerta(
                     processes,
                     home,
@@ -137,7 +165,7 @@ public final class Harness {
 
             log("warm-up (not measured): one short run against each target");
             for (Target target : targets) {
-                RedisBenchmarkRun.run(target.port(), target.cluster(), 16, 50_000, TESTS);
+                RedisBenchmarkRun.run(target.port(), target.cluster(), 16, 50_000, TESTS, target.options());
             }
 
             Map<String, List<RedisBenchmarkRun.Result>> results = new LinkedHashMap<>();
@@ -150,8 +178,8 @@ public final class Harness {
                                 "round %d/%d, pipeline %d: %s (%,d requests per test)",
                                 round, rounds, pipeline, target.name(), requests));
                         double cpuBefore = target.pid() > 0 ? ProcStats.cpuSeconds(target.pid()) : 0;
-                        Map<String, RedisBenchmarkRun.Result> run =
-                                RedisBenchmarkRun.run(target.port(), target.cluster(), pipeline, requests, TESTS);
+                        Map<String, RedisBenchmarkRun.Result> run = RedisBenchmarkRun.run(
+                                target.port(), target.cluster(), pipeline, requests, TESTS, target.options());
                         if (target.pid() > 0) {
                             double cpu = ProcStats.cpuSeconds(target.pid()) - cpuBefore;
                             cpuPerRequest
@@ -271,7 +299,8 @@ public final class Harness {
                 Locale.ROOT,
                 "redis-benchmark, 50 clients, keys from 100,000, %,d requests per test at pipeline 1 and %,d at"
                         + " pipeline 16; medians of %d interleaved rounds. Cells: requests/s, p99 latency in ms,"
-                        + " and the ratio to twemproxy (standalone) or to the direct cluster client (cluster)."
+                        + " and the ratio to twemproxy (standalone), to the direct cluster client (cluster), or to"
+                        + " the same proxy in plain text (TLS clients)."
                         + " CPU: the proxy process's user+system time per request (µs).%n",
                 requestsP1,
                 requestsP16,
@@ -315,8 +344,17 @@ public final class Harness {
         }
     }
 
-    /** What a target is compared with: twemproxy for the standalone proxies, the direct client for the cluster. */
+    /**
+     * What a target is compared with: twemproxy for the standalone proxies, the direct client for the cluster, the
+     * same proxy in plain text for TLS.
+     */
     private static Target reference(List<Target> targets, Target target) {
+        if (target.group().equals("tls")) {
+            return targets.stream()
+                    .filter(t -> t.name().equals("Puerta pikiwidb (ring)"))
+                    .findFirst()
+                    .orElse(null);
+        }
         for (Target candidate : targets) {
             if (!candidate.group().equals(target.group())) {
                 continue;

@@ -24,6 +24,13 @@ final class RedisBenchmarkRun {
      */
     static Map<String, Result> run(int port, boolean cluster, int pipeline, int requests, String tests)
             throws IOException, InterruptedException {
+        return run(port, cluster, pipeline, requests, tests, List.of());
+    }
+
+    /** As {@link #run(int, boolean, int, int, String)}, with more redis-benchmark options ({@code --tls ...}). */
+    static Map<String, Result> run(
+            int port, boolean cluster, int pipeline, int requests, String tests, List<String> options)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(
                 "timeout", // a target that stops answering must not stall the run
                 "300",
@@ -46,6 +53,7 @@ final class RedisBenchmarkRun {
         if (cluster) {
             command.add("--cluster");
         }
+        command.addAll(options);
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         Map<String, Result> results = new LinkedHashMap<>();
         List<String> output = new ArrayList<>();

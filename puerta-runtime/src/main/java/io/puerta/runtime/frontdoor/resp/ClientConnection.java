@@ -180,6 +180,7 @@ final class ClientConnection extends ClientConnectionBase implements ClientSessi
                 long delay = outcome == null ? 0 : outcome.delayMillis();
                 try {
                     if (delay > 0) {
+                        // a failure beyond the free ones: answered later, to slow guessing
                         channel.eventLoop().schedule(finish, delay, java.util.concurrent.TimeUnit.MILLISECONDS);
                     } else {
                         channel.eventLoop().execute(finish);
@@ -201,6 +202,15 @@ final class ClientConnection extends ClientConnectionBase implements ClientSessi
             PendingReply reply,
             RespRequest then) {
         checking = false;
+        if (!channel.isActive()) {
+            // the client left while its password was checked: nothing more to run for it
+            if (then != null) {
+                then.release();
+            }
+            releaseHeld();
+            releaseCompleted();
+            return;
+        }
         if (outcome != null && outcome.user() != null) {
             login.loggedIn(outcome.user());
             if (then != null) {
@@ -213,10 +223,6 @@ final class ClientConnection extends ClientConnectionBase implements ClientSessi
                 then.release();
             }
             reply.fail(outcome != null ? outcome.error() : "ERR the login could not be checked: " + error);
-        }
-        if (!channel.isActive()) {
-            releaseHeld();
-            return;
         }
         Object next;
         while (!checking && held != null && (next = held.poll()) != null) {

@@ -15,10 +15,10 @@ import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import io.puerta.plugin.mongo.affinity.testing.MongosServer;
 import io.puerta.runtime.access.PasswordHash;
+import io.puerta.runtime.testing.KnownSecrets;
 import io.puerta.runtime.testing.LogCapture;
 import io.puerta.runtime.testing.TestProxy;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
@@ -32,9 +32,9 @@ import org.junit.jupiter.api.Test;
  */
 class MongoClientLoginTest {
 
-    private static final String APP_SECRET = "app-" + UUID.randomUUID();
-    private static final String WRONG_SECRET = "wrong-" + UUID.randomUUID();
-    private static final String MONGOS_SECRET = "mongos-" + UUID.randomUUID();
+    private static final String APP_SECRET = KnownSecrets.make("app");
+    private static final String WRONG_SECRET = KnownSecrets.make("wrong");
+    private static final String MONGOS_SECRET = KnownSecrets.make("mongos");
 
     private static List<MongosServer> mongos;
     private static TestProxy proxy;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.puerta.runtime.testing.Await;
+import io.puerta.runtime.testing.KnownSecrets;
 import io.puerta.runtime.testing.LogCapture;
 import io.puerta.runtime.testing.RedisServerProcess;
 import io.puerta.runtime.testing.TestProxy;
@@ -14,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -33,9 +33,9 @@ import redis.clients.jedis.exceptions.JedisDataException;
  */
 class BackendAuthenticationTest {
 
-    private static final String POOL_SECRET = "pool-" + UUID.randomUUID();
-    private static final String ACL_SECRET = "acl-" + UUID.randomUUID();
-    private static final String WRONG_SECRET = "wrong-" + UUID.randomUUID();
+    private static final String POOL_SECRET = KnownSecrets.make("pool");
+    private static final String ACL_SECRET = KnownSecrets.make("acl");
+    private static final String WRONG_SECRET = KnownSecrets.make("wrong");
 
     private static RedisServerProcess withPassword;
     private static RedisServerProcess withUser;
@@ -50,7 +50,7 @@ class BackendAuthenticationTest {
         // the default user has a password the proxy is not given: it must log in as "app"
         withUser = RedisServerProcess.start(
                 "--requirepass",
-                UUID.randomUUID().toString(),
+                KnownSecrets.make("unused-default"),
                 "--user",
                 "app",
                 "on",

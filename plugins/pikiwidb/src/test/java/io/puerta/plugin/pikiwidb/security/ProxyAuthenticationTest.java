@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.puerta.runtime.access.PasswordHash;
 import io.puerta.runtime.testing.Await;
+import io.puerta.runtime.testing.KnownSecrets;
 import io.puerta.runtime.testing.LogCapture;
 import io.puerta.runtime.testing.RawClient;
 import io.puerta.runtime.testing.RedisServerProcess;
@@ -13,7 +14,6 @@ import io.puerta.runtime.testing.TestProxy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,11 +31,11 @@ import redis.clients.jedis.exceptions.JedisDataException;
  */
 class ProxyAuthenticationTest {
 
-    private static final String ADMIN_SECRET = "admin-" + UUID.randomUUID();
-    private static final String APP_SECRET = "app-" + UUID.randomUUID();
-    private static final String READER_SECRET = "reader-" + UUID.randomUUID();
-    private static final String DEFAULT_SECRET = "default-" + UUID.randomUUID();
-    private static final String WRONG_SECRET = "wrong-" + UUID.randomUUID();
+    private static final String ADMIN_SECRET = KnownSecrets.make("admin");
+    private static final String APP_SECRET = KnownSecrets.make("app");
+    private static final String READER_SECRET = KnownSecrets.make("reader");
+    private static final String DEFAULT_SECRET = KnownSecrets.make("default");
+    private static final String WRONG_SECRET = KnownSecrets.make("wrong");
 
     private static RedisServerProcess first;
     private static RedisServerProcess second;

@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.puerta.plugin.redis.cluster.testing.RedisCluster;
 import io.puerta.runtime.testing.Await;
+import io.puerta.runtime.testing.KnownSecrets;
 import io.puerta.runtime.testing.LogCapture;
 import io.puerta.runtime.testing.RedisServerProcess;
 import io.puerta.runtime.testing.TestProxy;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -25,7 +25,7 @@ class ClusterAuthenticationTest {
 
     @Test
     void aPasswordProtectedClusterIsServedThroughOneSeed() throws Exception {
-        String secret = "cluster-" + UUID.randomUUID();
+        String secret = KnownSecrets.make("cluster");
         try (LogCapture logs = LogCapture.start();
                 RedisCluster cluster = RedisCluster.start(3, 1, secret)) {
             try (TestProxy proxy = TestProxy.start(
@@ -54,7 +54,7 @@ class ClusterAuthenticationTest {
                         .allMatch(node -> Boolean.TRUE.equals(proxy.backendUp(node.address()))));
             }
             // the proxy's own users: clients log in to the proxy, which logs in to the cluster as itself
-            String appSecret = "app-" + UUID.randomUUID();
+            String appSecret = KnownSecrets.make("app");
             try (TestProxy proxy = TestProxy.start(
                             "router = redis-cluster\n"
                                     + TestProxy.backends(cluster.masters().get(0))
