@@ -9,13 +9,17 @@ missing=()
 for tool in redis-server redis-cli redis-benchmark nutcracker openssl; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
+# the admin listener's tests read /metrics with the Prometheus client library's own parser (Debian's python3)
+/usr/bin/python3 -c 'import prometheus_client' >/dev/null 2>&1 || missing+=(python3-prometheus-client)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "installing redis-server, redis-tools, nutcracker and openssl (missing: ${missing[*]}) ..."
+    echo "installing redis-server, redis-tools, nutcracker, openssl and python3-prometheus-client (missing: ${missing[*]}) ..."
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server redis-tools nutcracker openssl >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server redis-tools nutcracker openssl \
+      python3-prometheus-client >/dev/null
   else
-    echo "test.sh: missing ${missing[*]}; install the Debian packages redis-server, redis-tools, nutcracker and openssl" >&2
+    echo "test.sh: missing ${missing[*]}; install the Debian packages redis-server, redis-tools, nutcracker, openssl" \
+      "and python3-prometheus-client" >&2
     exit 1
   fi
 fi

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  *
  * <pre>
  * foundation (config, metrics, audit, access, plugin, transport, builtin) &lt; protocol (codecs) &lt; backend &lt; health
- *     &lt; pipeline &lt; frontdoor &lt; server &lt; cli
+ *     &lt; pipeline &lt; frontdoor &lt; admin &lt; server &lt; cli
  * </pre>
  *
  * with no cycle between any two packages, front doors that do not know each other, and an SPI that depends on
@@ -34,6 +34,7 @@ class ArchitectureTest {
             packages("health"),
             packages("pipeline"),
             packages("frontdoor"),
+            packages("admin"),
             packages("server"),
             packages("cli"));
 

@@ -37,6 +37,11 @@ public final class Audit {
         }
     }
 
+    /** Something an operator did through the admin listener (a reload), from where, and how it ended. */
+    public static void adminAction(String action, String source, String outcome) {
+        event("admin-action", "action", action, "source", source, "outcome", outcome);
+    }
+
     /**
      * A changed configuration file, applied or not: the settings that changed (their paths, never their values),
      * and why it was not applied.

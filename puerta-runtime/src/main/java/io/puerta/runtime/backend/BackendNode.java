@@ -22,6 +22,7 @@ public final class BackendNode implements Backend {
     private final Optional<Credentials> credentials;
     private final SocketFactory sockets;
     private volatile BackendHealth health = BackendHealth.UNKNOWN;
+    private volatile LastCheck lastCheck;
     private final java.util.Set<io.netty.channel.Channel> attached = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     BackendNode(
@@ -137,6 +138,44 @@ public final class BackendNode implements Backend {
         for (BackendConnection connection : connections) {
             connection.close("proxy is shutting down");
         }
+    }
+
+    /**
+     * The last health check of this backend, for operators.
+     *
+     * @param healthy whether it passed
+     * @param detail the checker's words (why it failed, or what it saw)
+     * @param latencyMicros how long it took
+     * @param atMillis when it ended (epoch millis)
+     */
+    public record LastCheck(boolean healthy, String detail, long latencyMicros, long atMillis) {}
+
+    /** Records a health check's outcome (the health monitor's threads). */
+    public void checked(LastCheck check) {
+        this.lastCheck = check;
+    }
+
+    /** The last health check, or null before the first (or without health checks). */
+    public LastCheck lastCheck() {
+        return lastCheck;
+    }
+
+    /** Requests sent on this backend's shared connections since the start (approximate: read off-loop). */
+    public long requestsSent() {
+        long total = 0;
+        for (BackendConnection connection : connections) {
+            total += connection.sentSoFar();
+        }
+        return total;
+    }
+
+    /** Requests sent on this backend's shared connections and not yet answered (approximate: read off-loop). */
+    public int inFlight() {
+        int total = 0;
+        for (BackendConnection connection : connections) {
+            total += connection.inFlightNow();
+        }
+        return total;
     }
 
     @Override

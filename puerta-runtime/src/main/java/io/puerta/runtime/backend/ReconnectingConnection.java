@@ -57,6 +57,7 @@ public abstract class ReconnectingConnection<E> {
     private State state = State.DISCONNECTED;
     private Channel channel;
     private final ArrayDeque<E> waiting = new ArrayDeque<>();
+    private long sent; // event loop only; read racily by sentSoFar()
     private long retryAfterNanos;
     private String lastFailure;
     private String closeReason;
@@ -103,6 +104,22 @@ public abstract class ReconnectingConnection<E> {
 
     /** How many requests are in flight. */
     protected abstract int inFlight();
+
+    /**
+     * Requests sent since the start, read from any thread for operators (requests per second per backend): written
+     * on the event loop only, read racily (no volatile on the hot path), so a reader may see a slightly older count.
+     */
+    public final long sentSoFar() {
+        return sent;
+    }
+
+    /**
+     * Requests written and not yet answered, read from any thread for operators: racy by design (no lock or
+     * volatile on the hot path), so approximate, never out of range.
+     */
+    public final int inFlightNow() {
+        return Math.max(0, inFlight());
+    }
 
     /** When the oldest request in flight was sent ({@link System#nanoTime}), or {@link Long#MAX_VALUE} for none. */
     protected abstract long oldestSentAtNanos();
@@ -157,6 +174,7 @@ public abstract class ReconnectingConnection<E> {
                 for (E request : requests) {
                     write(channel, request, now);
                 }
+                sent += requests.size();
                 channel.flush();
             }
             case CONNECTING, PREPARING -> queue(requests);
@@ -185,6 +203,7 @@ public abstract class ReconnectingConnection<E> {
         E request;
         while ((request = waiting.poll()) != null) {
             write(channel, request, now);
+            sent++;
         }
         channel.flush();
     }

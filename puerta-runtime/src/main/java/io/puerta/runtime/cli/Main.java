@@ -130,6 +130,7 @@ public final class Main {
             err.println("cannot start Puerta: " + e.getMessage());
             return 1;
         }
+        onHangup(() -> server.reload("SIGHUP"));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
@@ -245,6 +246,16 @@ public final class Main {
                         password, io.puerta.runtime.access.PasswordHash.DEFAULT_ITERATIONS)
                 .encoded());
         return 0;
+    }
+
+    /** {@code kill -HUP}: reload the configuration, as daemons do. Where the JVM offers no signals, nothing. */
+    private void onHangup(Runnable action) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> action.run());
+        } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
+            err.println("puerta: SIGHUP is not available here (" + e.getMessage() + "); reload through the admin"
+                    + " listener or by editing the file");
+        }
     }
 
     private int usage(String problem) {

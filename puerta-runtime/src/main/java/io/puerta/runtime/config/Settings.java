@@ -27,6 +27,8 @@ public record Settings(
         Limits limits,
         Mongo mongo,
         Users users,
+        Admin admin,
+        SlowLogSettings slowLog,
         Path pluginsDir,
         Duration reloadCheckInterval,
         Duration shutdownTimeout,
@@ -44,6 +46,22 @@ public record Settings(
         @Override
         public String toString() {
             return "Mongo[" + username + "@" + authSource + ", password hidden]";
+        }
+    }
+
+    /** Requests slower end to end than {@code threshold} are kept, the newest {@code maxEntries} of them. */
+    public record SlowLogSettings(Duration threshold, int maxEntries) {}
+
+    /**
+     * The admin listener.
+     *
+     * @param port -1 for none
+     * @param token the bearer token its requests must carry (all but /health and /ready); "" for none
+     */
+    public record Admin(String host, int port, String token) {
+        @Override
+        public String toString() {
+            return "Admin[" + host + ":" + port + (token.isEmpty() ? "" : ", token hidden") + "]";
         }
     }
 

@@ -86,6 +86,7 @@ public final class SettingsReader {
             problems.add("puerta.mongo.password: required with puerta.mongo.username");
         }
         Users users = users();
+        Settings.Admin admin = admin();
         return new Settings(
                 protocol,
                 listen,
@@ -100,6 +101,9 @@ public final class SettingsReader {
                 limits,
                 mongo,
                 users,
+                admin,
+                new Settings.SlowLogSettings(
+                        nonNegativeDuration("puerta.slowlog.threshold"), nonNegative("puerta.slowlog.max-entries")),
                 pluginsDir(home),
                 nonNegativeDuration("puerta.reload.check-interval"),
                 positiveDuration("puerta.shutdown-timeout"),
@@ -233,6 +237,22 @@ public final class SettingsReader {
         return allow;
     }
 
+    private Settings.Admin admin() {
+        int port = problems.read(() -> config.getInt("puerta.admin.port"), -1);
+        if (port < -1 || port > 65535) {
+            problems.add("puerta.admin.port: " + port + " (expected: -1 for none, 0 for a free port, or 1-65535)");
+        }
+        String token = "";
+        try {
+            token = secret("puerta.admin", config.getConfig("puerta.admin"), "token", "token-file");
+        } catch (ConfigException e) {
+            problems.add(ProblemCollector.describe(e));
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+        }
+        return new Settings.Admin(string("puerta.admin.host"), port, token);
+    }
+
     /** {@code puerta.auth}: the proxy's users (none: no login asked), with their rights. */
     private Users users() {
         Map<String, User> users = new LinkedHashMap<>();
@@ -303,24 +323,29 @@ public final class SettingsReader {
 
     /** A secret given as {@code password} or {@code password-file} (its content, trimmed); "" for none. */
     private static String secret(String path, Config entry) {
-        String password = entry.hasPath("password") ? entry.getString("password") : "";
-        String file = entry.hasPath("password-file") ? entry.getString("password-file") : "";
-        if (!password.isEmpty() && !file.isEmpty()) {
-            throw new IllegalArgumentException(path + ": set password or password-file, not both");
+        return secret(path, entry, "password", "password-file");
+    }
+
+    /** A secret given as {@code valueKey} or {@code fileKey} (the file's content, trimmed); "" for none. */
+    private static String secret(String path, Config entry, String valueKey, String fileKey) {
+        String value = entry.hasPath(valueKey) ? entry.getString(valueKey) : "";
+        String file = entry.hasPath(fileKey) ? entry.getString(fileKey) : "";
+        if (!value.isEmpty() && !file.isEmpty()) {
+            throw new IllegalArgumentException(path + ": set " + valueKey + " or " + fileKey + ", not both");
         }
         if (file.isEmpty()) {
-            return password;
+            return value;
         }
         try {
-            password = java.nio.file.Files.readString(Path.of(file)).strip();
+            value = java.nio.file.Files.readString(Path.of(file)).strip();
         } catch (java.io.IOException | RuntimeException e) {
-            throw new IllegalArgumentException(path + ".password-file: cannot read " + file + " ("
+            throw new IllegalArgumentException(path + "." + fileKey + ": cannot read " + file + " ("
                     + e.getClass().getSimpleName() + ")");
         }
-        if (password.isEmpty()) {
-            throw new IllegalArgumentException(path + ".password-file: " + file + " is empty");
+        if (value.isEmpty()) {
+            throw new IllegalArgumentException(path + "." + fileKey + ": " + file + " is empty");
         }
-        return password;
+        return value;
     }
 
     private Credentials poolCredentials() {

@@ -66,24 +66,21 @@ final class Admission {
             return "max number of clients reached";
         }
         String source = address == null ? "" : address.getHostAddress();
-        if (maxPerSource > 0) {
-            AtomicInteger fromSource = perSource.computeIfAbsent(source, s -> new AtomicInteger());
-            if (fromSource.incrementAndGet() > maxPerSource) {
-                release(source);
-                connected.decrementAndGet();
-                refusedByLimit.inc();
-                warn("connection from " + text(address) + " refused: " + maxPerSource
-                        + " clients from that address (puerta.listen.max-clients-per-source)");
-                Audit.connectionRefused(
-                        text(address), "puerta.listen.max-clients-per-source (" + maxPerSource + ") reached");
-                return "max number of clients reached for this address";
-            }
+        // counted per source always, for operators (/status); limited only when configured
+        AtomicInteger fromSource = perSource.computeIfAbsent(source, s -> new AtomicInteger());
+        if (fromSource.incrementAndGet() > maxPerSource && maxPerSource > 0) {
+            release(source);
+            connected.decrementAndGet();
+            refusedByLimit.inc();
+            warn("connection from " + text(address) + " refused: " + maxPerSource
+                    + " clients from that address (puerta.listen.max-clients-per-source)");
+            Audit.connectionRefused(
+                    text(address), "puerta.listen.max-clients-per-source (" + maxPerSource + ") reached");
+            return "max number of clients reached for this address";
         }
         channel.closeFuture().addListener(f -> {
             connected.decrementAndGet();
-            if (maxPerSource > 0) {
-                release(source);
-            }
+            release(source);
         });
         return null;
     }
@@ -91,6 +88,13 @@ final class Admission {
     /** Clients connected now. */
     int connected() {
         return connected.get();
+    }
+
+    /** Clients connected now, by source address (a snapshot; sources come and go meanwhile). */
+    java.util.Map<String, Integer> bySource() {
+        java.util.Map<String, Integer> snapshot = new java.util.TreeMap<>();
+        perSource.forEach((source, count) -> snapshot.put(source, count.get()));
+        return snapshot;
     }
 
     private void release(String source) {

@@ -208,6 +208,16 @@ public final class Listener implements AutoCloseable {
     }
 
     /** The TLS listener's address, or null without one. */
+    /** Clients connected now. */
+    public int clients() {
+        return admission.connected();
+    }
+
+    /** Clients connected now, by source address. */
+    public java.util.Map<String, Integer> clientsBySource() {
+        return admission.bySource();
+    }
+
     public InetSocketAddress tlsAddress() {
         return tlsChannel == null ? null : (InetSocketAddress) tlsChannel.localAddress();
     }

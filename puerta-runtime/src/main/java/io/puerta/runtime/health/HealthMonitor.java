@@ -90,6 +90,7 @@ public final class HealthMonitor implements AutoCloseable {
         @Override
         public void run() {
             HealthResult result;
+            long start = System.nanoTime();
             try {
                 result = PluginCalls.withContext(pluginLoader, () -> {
                     try {
@@ -101,6 +102,8 @@ public final class HealthMonitor implements AutoCloseable {
             } catch (Throwable t) {
                 result = HealthResult.down("health checker failed: " + t);
             }
+            backend.checked(new BackendNode.LastCheck(
+                    result.healthy(), result.detail(), (System.nanoTime() - start) / 1000, System.currentTimeMillis()));
             if (result.healthy()) {
                 failures = 0;
                 passes++;

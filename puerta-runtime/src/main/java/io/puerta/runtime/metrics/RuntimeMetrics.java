@@ -18,8 +18,21 @@ public final class RuntimeMetrics {
     private final java.util.concurrent.atomic.AtomicInteger dedicatedConnections =
             new java.util.concurrent.atomic.AtomicInteger();
 
+    private final com.codahale.metrics.Histogram latency;
+    private final SlowLog slowLog;
+
     public RuntimeMetrics(MetricRegistry registry) {
+        this(registry, new SlowLog(-1, 0));
+    }
+
+    public RuntimeMetrics(MetricRegistry registry, SlowLog slowLog) {
         this.registry = registry;
+        this.slowLog = slowLog;
+        // lock-free: updated from every client event loop
+        this.latency = registry.register(
+                "puerta.latency.micros",
+                new com.codahale.metrics.Histogram(com.codahale.metrics.LockFreeExponentiallyDecayingReservoir.builder()
+                        .build()));
         this.requests = registry.meter("puerta.requests");
         this.protocolErrors = registry.counter("puerta.errors.protocol");
         this.routerFailures = registry.counter("puerta.errors.router");
@@ -33,6 +46,22 @@ public final class RuntimeMetrics {
 
     public MetricRegistry registry() {
         return registry;
+    }
+
+    /**
+     * End-to-end latency of a sample of requests (read from the client to reply written), in microseconds: the
+     * front doors record one request in {@code LATENCY_SAMPLE} per connection.
+     */
+    public com.codahale.metrics.Histogram latency() {
+        return latency;
+    }
+
+    /** One in this many requests of a connection is timed into {@link #latency}. */
+    public static final int LATENCY_SAMPLE = 8;
+
+    /** Requests slower than the slow log's threshold. */
+    public SlowLog slowLog() {
+        return slowLog;
     }
 
     /** Requests accepted from clients. */

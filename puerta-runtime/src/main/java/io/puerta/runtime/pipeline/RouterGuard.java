@@ -14,6 +14,7 @@ import io.puerta.spi.routing.ReplyMerger;
 import io.puerta.spi.routing.RouteDecision;
 import io.puerta.spi.routing.Router;
 import io.puerta.spi.routing.RouterFactory;
+import io.puerta.spi.routing.StatusAware;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Set;
@@ -177,6 +178,39 @@ public final class RouterGuard {
 
     public String name() {
         return name;
+    }
+
+    /**
+     * What a {@link StatusAware} router shows operators (routing stage), guarded; an empty map for other routers,
+     * and for a router that fails to say (logged once per kind).
+     */
+    public java.util.Map<String, Object> status() {
+        if (!(router instanceof StatusAware aware)) {
+            return java.util.Map.of();
+        }
+        try {
+            java.util.Map<String, Object> status = PluginCalls.withContext(pluginLoader, aware::status);
+            return status == null ? java.util.Map.of() : status;
+        } catch (RuntimeException e) {
+            countAndLogOnce(e, "status:", "failed to describe its state");
+            return java.util.Map.of("error", "the router failed to describe its state: " + e);
+        }
+    }
+
+    /**
+     * Why some requests have no route now (routing stage), or null: asked of a {@link StatusAware} router; a router
+     * that is not one is taken at its word that every request has a route. A router that fails to say is not ready.
+     */
+    public String unroutable() {
+        if (!(router instanceof StatusAware aware)) {
+            return null;
+        }
+        try {
+            return PluginCalls.withContext(pluginLoader, aware::unroutable);
+        } catch (RuntimeException e) {
+            countAndLogOnce(e, "unroutable:", "failed to say whether every request has a route");
+            return "router '" + name + "' failed to say whether every request has a route";
+        }
     }
 
     public void close() {

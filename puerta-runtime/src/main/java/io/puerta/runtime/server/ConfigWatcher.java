@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -19,13 +20,36 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Watches the configuration file. A changed file is validated like at startup; if it passes, the router gets the
- * new configuration on the routing stage (through the ring, so it swaps its tables without locks); if not, every
- * problem is logged and the running configuration stays.
+ * Reloads the configuration file: when it changes (checked on an interval), on {@code SIGHUP}, and on the admin
+ * listener's {@code POST /reload}. A file is validated like at startup; if it passes, the router gets the new
+ * configuration on the routing stage (through the ring, so it swaps its tables without locks); if not, every
+ * problem is logged, kept for {@code /status}, and the running configuration stays. Reloads run one at a time,
+ * on this class's own thread.
  */
 final class ConfigWatcher implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ConfigWatcher.class);
+
+    /**
+     * How the last reload went, for operators.
+     *
+     * @param outcome {@code applied}, {@code rejected} (the file is not valid), {@code not-applied} (valid, but the
+     *     change needs a restart)
+     * @param problems what was wrong, naming settings (never their values)
+     * @param changed the settings that changed (paths only)
+     */
+    record Reload(String trigger, String outcome, List<String> problems, List<String> changed, long atMillis) {
+        java.util.Map<String, Object> toMap(long generation) {
+            java.util.Map<String, Object> map = new java.util.LinkedHashMap<>();
+            map.put("outcome", outcome);
+            map.put("trigger", trigger);
+            map.put("generation", generation);
+            map.put("changed", changed);
+            map.put("problems", problems);
+            map.put("at", java.time.Instant.ofEpochMilli(atMillis).toString());
+            return map;
+        }
+    }
 
     private final Path file;
     private final RequestSink ring;
@@ -33,8 +57,11 @@ final class ConfigWatcher implements AutoCloseable {
     private final Consumer<Boolean> outcome;
     private final AtomicReference<Configuration> current;
     private final ScheduledExecutorService executor;
+    private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
+    private volatile Reload last;
     private FileTime lastSeen;
 
+    /** @param interval how often the file is checked for changes; zero: only on request */
     ConfigWatcher(
             Configuration configuration,
             RequestSink ring,
@@ -52,64 +79,112 @@ final class ConfigWatcher implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        executor.scheduleWithFixedDelay(this::check, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        if (!interval.isZero()) {
+            executor.scheduleWithFixedDelay(
+                    this::checkForChange, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        }
     }
 
-    private void check() {
+    Path file() {
+        return file;
+    }
+
+    /** Reloads applied since the start. */
+    long generation() {
+        return generation.get();
+    }
+
+    /** The last reload tried, or null. */
+    Reload last() {
+        return last;
+    }
+
+    /** Reloads the file now, changed or not (SIGHUP, POST /reload); completes when the outcome is known. */
+    CompletableFuture<Reload> reloadNow(String trigger) {
+        CompletableFuture<Reload> done = new CompletableFuture<>();
+        try {
+            executor.execute(() -> {
+                lastSeen = modified();
+                reload(trigger, done);
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            done.completeExceptionally(new IllegalStateException("the proxy is shutting down"));
+        }
+        return done;
+    }
+
+    private void checkForChange() {
         FileTime modified = modified();
         if (modified == null || modified.equals(lastSeen)) {
             return;
         }
         lastSeen = modified;
+        reload("file changed", new CompletableFuture<>());
+    }
+
+    private void reload(String trigger, CompletableFuture<Reload> done) {
         Configuration next;
         try {
             next = current.get().reload();
         } catch (ConfigProblems e) {
-            log.error("{} changed but is not valid; keeping the running configuration. {}", file, e.getMessage());
+            log.error("{} ({}) is not valid; keeping the running configuration. {}", file, trigger, e.getMessage());
             Audit.configRejected(file.toString(), e.getMessage());
-            outcome.accept(false);
+            finish(done, new Reload(trigger, "rejected", e.problems(), List.of(), System.currentTimeMillis()), false);
             return;
         } catch (RuntimeException e) {
             // not logged with its stack trace: a parse error may quote the file, secrets and all
             log.error(
-                    "{} changed but could not be read ({}); keeping the running configuration",
+                    "{} ({}) could not be read ({}); keeping the running configuration",
                     file,
+                    trigger,
                     e.getClass().getSimpleName());
             Audit.configRejected(file.toString(), "unreadable: " + e.getClass().getSimpleName());
-            outcome.accept(false);
+            finish(
+                    done,
+                    new Reload(
+                            trigger,
+                            "rejected",
+                            List.of("unreadable: " + e.getClass().getSimpleName()),
+                            List.of(),
+                            System.currentTimeMillis()),
+                    false);
             return;
         }
         String router = current.get().settings().router();
-        if (!next.settings().router().equals(router)) {
-            log.warn(
-                    "{} selects router '{}' instead of '{}': changing the router needs a restart",
-                    file,
-                    next.settings().router(),
-                    router);
-            Audit.configChanged(
-                    file.toString(),
-                    changedKeys(
-                            current.get().settings().config(), next.settings().config()),
-                    false,
-                    "the router changed; that needs a restart");
-            outcome.accept(false);
-            return;
-        }
         List<String> changed =
                 changedKeys(current.get().settings().config(), next.settings().config());
+        if (!next.settings().router().equals(router)) {
+            String why = "the router changed ('" + router + "' to '"
+                    + next.settings().router() + "'); that needs a restart";
+            log.warn("{} ({}): {}", file, trigger, why);
+            Audit.configChanged(file.toString(), changed, false, why);
+            finish(done, new Reload(trigger, "not-applied", List.of(why), changed, System.currentTimeMillis()), false);
+            return;
+        }
         current.set(next);
         ring.control(() -> {
             boolean applied = this.router.reconfigure(next.settings().config());
             if (applied) {
-                log.info("{} reloaded: router '{}' applied the new configuration", file, router);
+                log.info("{} reloaded ({}): router '{}' applied the new configuration", file, trigger, router);
                 Audit.configChanged(file.toString(), changed, true, null);
+                generation.incrementAndGet();
+                finish(done, new Reload(trigger, "applied", List.of(), changed, System.currentTimeMillis()), true);
             } else {
-                Audit.configChanged(
-                        file.toString(), changed, false, "router '" + router + "' does not reload its settings");
-                log.warn("{} changed: router '{}' does not reload its settings; restart to apply them", file, router);
+                String why = "router '" + router + "' does not reload its settings";
+                Audit.configChanged(file.toString(), changed, false, why);
+                log.warn("{} changed ({}): {}; restart to apply them", file, trigger, why);
+                finish(
+                        done,
+                        new Reload(trigger, "not-applied", List.of(why), changed, System.currentTimeMillis()),
+                        false);
             }
-            outcome.accept(applied);
         });
+    }
+
+    private void finish(CompletableFuture<Reload> done, Reload reload, boolean applied) {
+        last = reload;
+        outcome.accept(applied);
+        done.complete(reload);
     }
 
     /** The settings under puerta whose values differ, were added or were removed: their paths, never values. */

@@ -6,6 +6,7 @@ import io.netty.channel.EventLoopGroup;
 import io.puerta.runtime.access.Authenticator;
 import io.puerta.runtime.access.Rights;
 import io.puerta.runtime.access.User;
+import io.puerta.runtime.admin.AdminServer;
 import io.puerta.runtime.backend.BackendConnector;
 import io.puerta.runtime.backend.BackendRegistry;
 import io.puerta.runtime.backend.BackendTls;
@@ -19,6 +20,7 @@ import io.puerta.runtime.frontdoor.mongo.MongoFrontDoor;
 import io.puerta.runtime.frontdoor.resp.RespFrontDoor;
 import io.puerta.runtime.health.HealthMonitor;
 import io.puerta.runtime.metrics.RuntimeMetrics;
+import io.puerta.runtime.metrics.SlowLog;
 import io.puerta.runtime.pipeline.EventLoopSink;
 import io.puerta.runtime.pipeline.RequestSink;
 import io.puerta.runtime.pipeline.RingSink;
@@ -57,11 +59,17 @@ public final class PuertaServer implements AutoCloseable {
     private final RuntimeMetrics metrics;
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private Listener frontend;
+    private ConfigWatcher watcher;
+    private AdminServer admin;
     private boolean closed;
 
     private PuertaServer(Settings settings, MetricRegistry registry) {
         this.settings = settings;
-        this.metrics = new RuntimeMetrics(registry);
+        this.metrics = new RuntimeMetrics(
+                registry,
+                new SlowLog(
+                        settings.slowLog().threshold().toNanos(),
+                        settings.slowLog().maxEntries()));
     }
 
     /** Starts the proxy. On failure nothing is left running. */
@@ -172,15 +180,14 @@ public final class PuertaServer implements AutoCloseable {
         tasks.attach(ring);
         metrics.registry().register("puerta.ring.remaining", (Gauge<Long>) ring::remainingCapacity);
 
-        if (configuration.source().isPresent()
-                && !settings.reloadCheckInterval().isZero()) {
+        if (configuration.source().isPresent()) {
             com.codahale.metrics.Counter reloads = metrics.registry().counter("puerta.config.reloads");
             com.codahale.metrics.Counter rejected = metrics.registry().counter("puerta.config.reloads-rejected");
-            resources.push(
-                    new ConfigWatcher(configuration, ring, guard, settings.reloadCheckInterval(), applied -> (applied
-                                    ? reloads
-                                    : rejected)
-                            .inc()));
+            watcher = new ConfigWatcher(configuration, ring, guard, settings.reloadCheckInterval(), applied -> (applied
+                            ? reloads
+                            : rejected)
+                    .inc());
+            resources.push(watcher);
         }
 
         Authenticator authenticator = new Authenticator(settings.users());
@@ -200,6 +207,19 @@ public final class PuertaServer implements AutoCloseable {
         }
         frontend = new Listener(settings, io, transport, frontDoor, metrics.registry());
         resources.push(frontend);
+        if (settings.admin().port() >= 0) {
+            Listener open = frontend;
+            admin = new AdminServer(
+                    settings.admin(),
+                    transport,
+                    new AdminModel(settings, () -> open, backends, guard, ring, metrics, watcher),
+                    metrics.registry());
+            resources.push(admin);
+            log.info(
+                    "admin listener on http://{}:{}/ (status page; /metrics, /ready, /status)",
+                    admin.address().getHostString(),
+                    admin.address().getPort());
+        }
         if (frontend.tlsAddress() != null) {
             log.info("Puerta listening for TLS on {} ({})", frontend.tlsAddress(), TlsProvider.choose());
         }
@@ -269,6 +289,22 @@ public final class PuertaServer implements AutoCloseable {
     /** The TLS listener's address, or null without one. */
     public InetSocketAddress tlsAddress() {
         return frontend.tlsAddress();
+    }
+
+    /** The admin listener's address, or null without one. */
+    public InetSocketAddress adminAddress() {
+        return admin == null ? null : admin.address();
+    }
+
+    /**
+     * Reloads the configuration file now (SIGHUP); the outcome is logged. Without a file, says so in the log.
+     */
+    public void reload(String trigger) {
+        if (watcher == null) {
+            log.warn("{}: nothing to reload, the configuration came from no file", trigger);
+            return;
+        }
+        watcher.reloadNow(trigger);
     }
 
     public MetricRegistry metrics() {

@@ -76,6 +76,11 @@ public final class TestProxy implements AutoCloseable {
     }
 
     /** The TLS listener's port (listen.tls.port = 0 picks a free one). */
+    /** The admin listener's port (admin.port must be set, 0 for a free one). */
+    public int adminPort() {
+        return server.adminAddress().getPort();
+    }
+
     public int tlsPort() {
         return server.tlsAddress().getPort();
     }

@@ -50,6 +50,7 @@ final class ClientConnection extends ClientConnectionBase implements ClientSessi
     private ArrayDeque<Object> held;
 
     private boolean checking;
+    private int timedCount;
 
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final Runnable drainTask = this::drain;
@@ -155,12 +156,35 @@ final class ClientConnection extends ClientConnectionBase implements ClientSessi
         }
         metrics.requests().mark();
         PendingReply reply = new PendingReply(this, false);
+        reply.readNanos = System.nanoTime();
+        reply.command = request.name(); // cached in the request: the router reads the same string
+        reply.argCount = request.argCount();
         pending.add(reply);
         outstanding = pending.size();
         if (login != null && !screened(request, reply)) {
             return;
         }
+        if (reply.command.equals("SLOWLOG")) {
+            // the proxy's own slow log: end to end, through the proxy (the servers' own are theirs)
+            reply.complete(SlowLogCommand.answer(channel.alloc(), request, metrics.slowLog()));
+            request.release();
+            return;
+        }
         backlog.submit(dispatcher, request, reply);
+    }
+
+    /** A reply is written: times it (a sample for the latency histogram, every one against the slow log). */
+    private void timed(PendingReply reply) {
+        if (reply.command == null) {
+            return; // an answer to a protocol error
+        }
+        long nanos = System.nanoTime() - reply.readNanos;
+        if (++timedCount % RuntimeMetrics.LATENCY_SAMPLE == 0) {
+            metrics.latency().update(nanos / 1000);
+        }
+        if (metrics.slowLog().isSlow(nanos)) {
+            metrics.slowLog().add(nanos, reply.command, reply.argCount, remoteHost + ":" + remotePort);
+        }
     }
 
     /** Whether the request may go on to be routed; if not, it is answered (now, or once a login is checked). */
@@ -300,6 +324,7 @@ final class ClientConnection extends ClientConnectionBase implements ClientSessi
                 break;
             }
             pending.poll();
+            timed(head);
             if (head.closeAfter()) {
                 channel.writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE);
                 outstanding = pending.size();

@@ -19,6 +19,10 @@ public final class PendingReply extends ReplySlot {
     private final boolean closeAfter;
     private volatile ByteBuf reply;
     private volatile ReplyStream stream;
+    // the client's event loop only: when the request was read, and what it was (for latency and the slow log)
+    long readNanos;
+    String command;
+    int argCount;
 
     public PendingReply(ReplyListener listener, boolean closeAfter) {
         this.listener = listener;

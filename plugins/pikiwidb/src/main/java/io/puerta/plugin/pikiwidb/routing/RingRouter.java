@@ -4,12 +4,14 @@ import io.puerta.plugin.pikiwidb.hash.KeyHash;
 import io.puerta.plugin.pikiwidb.ring.Distribution;
 import io.puerta.plugin.pikiwidb.ring.KeyRing;
 import io.puerta.plugin.pikiwidb.ring.RingServer;
+import io.puerta.plugin.redis.common.routing.RouteStatus;
 import io.puerta.plugin.redis.common.routing.ShardedRouterBase;
 import io.puerta.spi.backend.Backend;
 import io.puerta.spi.backend.BackendHealth;
 import io.puerta.spi.metrics.Counter;
 import io.puerta.spi.routing.Prelude;
 import io.puerta.spi.routing.RouteDecision;
+import io.puerta.spi.routing.StatusAware;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +25,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Runs on the routing stage only, so its state needs no locks.
  */
-final class RingRouter extends ShardedRouterBase {
+final class RingRouter extends ShardedRouterBase implements StatusAware {
 
     private static final Logger log = LoggerFactory.getLogger(RingRouter.class);
     private static final long HEALTH_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
@@ -55,6 +57,48 @@ final class RingRouter extends ShardedRouterBase {
         this.ejections = ejections;
         this.returns = returns;
         rebuild();
+    }
+
+    @Override
+    public java.util.Map<String, Object> status() {
+        java.util.Map<String, Object> status = new java.util.LinkedHashMap<>();
+        status.put("mode", "pikiwidb-ring");
+        status.put("distribution", settings.distribution().configName());
+        status.put("hash", settings.hash().configName());
+        status.put("autoEjectHosts", settings.autoEjectHosts());
+        java.util.List<Object> members = new java.util.ArrayList<>();
+        for (int i = 0; i < servers.size(); i++) {
+            java.util.Map<String, Object> server = RouteStatus.server(servers.get(i));
+            server.put("name", ringServers.get(i).name());
+            server.put("weight", servers.get(i).weight());
+            server.put("ejected", ejected[i]);
+            members.add(server);
+        }
+        status.put("servers", members);
+        return status;
+    }
+
+    /**
+     * With ejection, keys have a route while one server is in the ring; without it, every server's share of the
+     * keys needs that server.
+     */
+    @Override
+    public String unroutable() {
+        if (ring == null) {
+            return "no server is in the ring";
+        }
+        if (settings.autoEjectHosts()) {
+            return null;
+        }
+        java.util.List<String> down = new java.util.ArrayList<>();
+        for (Backend server : servers) {
+            if (server.health() == io.puerta.spi.backend.BackendHealth.DOWN) {
+                down.add(server.address());
+            }
+        }
+        return down.isEmpty()
+                ? null
+                : "keys on " + String.join(", ", down) + " have no route: down, and" + " auto-eject-hosts is off";
     }
 
     @Override

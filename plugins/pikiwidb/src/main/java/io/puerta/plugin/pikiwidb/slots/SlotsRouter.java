@@ -2,6 +2,7 @@ package io.puerta.plugin.pikiwidb.slots;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import io.puerta.plugin.redis.common.routing.RouteStatus;
 import io.puerta.plugin.redis.common.routing.ShardedRouterBase;
 import io.puerta.spi.PluginContext;
 import io.puerta.spi.PluginException;
@@ -10,6 +11,7 @@ import io.puerta.spi.backend.BackendHealth;
 import io.puerta.spi.metrics.Counter;
 import io.puerta.spi.routing.Prelude;
 import io.puerta.spi.routing.RouteDecision;
+import io.puerta.spi.routing.StatusAware;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -25,7 +27,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Runs on the routing stage only (the migration thread only sets its done flag), so no locks.
  */
-public final class SlotsRouter extends ShardedRouterBase {
+public final class SlotsRouter extends ShardedRouterBase implements StatusAware {
 
     private static final Logger log = LoggerFactory.getLogger(SlotsRouter.class);
 
@@ -42,6 +44,21 @@ public final class SlotsRouter extends ShardedRouterBase {
         this.movedKeys = context.metrics().counter("moved-keys");
         this.migrations = context.metrics().counter("migrations");
         context.metrics().gauge("migrating", () -> migration == null ? 0 : 1);
+    }
+
+    @Override
+    public java.util.Map<String, Object> status() {
+        java.util.Map<String, Object> status = new java.util.LinkedHashMap<>();
+        status.put("mode", "pikiwidb-slots");
+        status.put("slotCount", settings.table().count());
+        status.put("migrating", migration != null);
+        status.put("slots", RouteStatus.ranges(settings.table().count(), settings.table()::owner));
+        return status;
+    }
+
+    @Override
+    public String unroutable() {
+        return RouteStatus.gap(settings.table().count(), settings.table()::owner);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.puerta.plugin.redis.cluster;
 
 import io.puerta.plugin.redis.common.command.CommandTable;
+import io.puerta.plugin.redis.common.routing.RouteStatus;
 import io.puerta.plugin.redis.common.routing.ShardedRouterBase;
 import io.puerta.spi.backend.Backend;
 import io.puerta.spi.backend.BackendHealth;
@@ -8,6 +9,7 @@ import io.puerta.spi.metrics.Counter;
 import io.puerta.spi.routing.Redirect;
 import io.puerta.spi.routing.RedirectAware;
 import io.puerta.spi.routing.RouteDecision;
+import io.puerta.spi.routing.StatusAware;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +21,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Runs on the routing stage only; new maps arrive there too, so no locks.
  */
-final class ClusterRouter extends ShardedRouterBase implements RedirectAware {
+final class ClusterRouter extends ShardedRouterBase implements RedirectAware, StatusAware {
 
     private static final Logger log = LoggerFactory.getLogger(ClusterRouter.class);
 
@@ -30,6 +32,7 @@ final class ClusterRouter extends ShardedRouterBase implements RedirectAware {
     private final ReadFrom readFrom;
     private SlotMap map;
     private int nextRead; // turns between a slot's servers for reads
+    private long epoch; // how many times the slot map changed, for operators
 
     ClusterRouter(
             ClusterTopology topology,
@@ -59,7 +62,24 @@ final class ClusterRouter extends ShardedRouterBase implements RedirectAware {
                     next.servedSlots(),
                     HashSlot.SLOTS);
             map = next;
+            epoch++;
         }
+    }
+
+    @Override
+    public java.util.Map<String, Object> status() {
+        java.util.Map<String, Object> status = new java.util.LinkedHashMap<>();
+        status.put("mode", "redis-cluster");
+        status.put("slotCount", HashSlot.SLOTS);
+        status.put("servedSlots", map.servedSlots());
+        status.put("epoch", epoch);
+        status.put("slots", RouteStatus.ranges(HashSlot.SLOTS, map::master));
+        return status;
+    }
+
+    @Override
+    public String unroutable() {
+        return RouteStatus.gap(HashSlot.SLOTS, map::master);
     }
 
     @Override
@@ -140,6 +160,7 @@ final class ClusterRouter extends ShardedRouterBase implements RedirectAware {
         if (redirect.moved()) {
             moved.inc();
             map.move(redirect.slot(), redirect.target());
+            epoch++;
             topology.refreshSoon();
         }
     }

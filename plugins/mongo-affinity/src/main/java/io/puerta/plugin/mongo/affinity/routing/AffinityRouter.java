@@ -11,6 +11,7 @@ import io.puerta.spi.routing.ReplyAware;
 import io.puerta.spi.routing.RouteDecision;
 import io.puerta.spi.routing.Router;
 import io.puerta.spi.routing.SplitPart;
+import io.puerta.spi.routing.StatusAware;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,7 +34,7 @@ import org.bson.BsonValue;
  *
  * <p>Routing stage only, except {@link #replied}, which only touches the thread-safe {@link CursorPins}.
  */
-final class AffinityRouter implements Router, ReplyAware {
+final class AffinityRouter implements Router, ReplyAware, StatusAware {
 
     private static final Set<String> HANDSHAKES = Set.of("hello", "isMaster", "ismaster");
     private static final Set<String> AUTHENTICATION = Set.of("saslStart", "saslContinue", "authenticate", "logout");
@@ -76,6 +77,35 @@ final class AffinityRouter implements Router, ReplyAware {
         this.perMessage = perMessage;
         this.handshake = handshake;
         this.newIdentities = newIdentities;
+    }
+
+    @Override
+    public Map<String, Object> status() {
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("mode", perMessage ? "mongo-affinity (per message)" : "mongo-affinity (per connection)");
+        List<Object> servers = new ArrayList<>();
+        for (Backend backend : mongos) {
+            Map<String, Object> server = new LinkedHashMap<>();
+            server.put("address", backend.address());
+            server.put("health", backend.health().name());
+            server.put("clients", clientCounts.getOrDefault(backend, 0));
+            servers.add(server);
+        }
+        status.put("mongos", servers);
+        status.put("affinityEntries", affinity.size());
+        status.put("cursorPins", cursors.size());
+        status.put("transactions", transactions.size());
+        return status;
+    }
+
+    @Override
+    public String unroutable() {
+        for (Backend backend : mongos) {
+            if (backend.health() != BackendHealth.DOWN) {
+                return null;
+            }
+        }
+        return "no mongos is healthy (" + mongos.size() + " configured)";
     }
 
     @Override
