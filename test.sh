@@ -2,24 +2,28 @@
 # Runs every test: unit tests, end-to-end tests against real redis-server processes, and the smoke test of the
 # assembled distribution (redis-cli and redis-benchmark through bin/puerta), and the twemproxy compatibility
 # tests (real nutcracker beside Puerta). Installs the Debian packages the tests need when they are missing and
-# this runs as root (CI does); otherwise says what to install. openssl makes the TLS tests' certificates.
+# this runs as root (CI does); otherwise says what to install. openssl makes the TLS tests' certificates; the
+# Prometheus client library and Chromium check the admin listener's metrics and status page.
 set -euo pipefail
 cd "$(dirname "$0")"
 missing=()
 for tool in redis-server redis-cli redis-benchmark nutcracker openssl; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
-# the admin listener's tests read /metrics with the Prometheus client library's own parser (Debian's python3)
+# the admin listener's tests read /metrics with the Prometheus client library's own parser (Debian's python3),
+# and load the status page in a real browser (Debian's Chromium and its driver)
 /usr/bin/python3 -c 'import prometheus_client' >/dev/null 2>&1 || missing+=(python3-prometheus-client)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "installing redis-server, redis-tools, nutcracker, openssl and python3-prometheus-client (missing: ${missing[*]}) ..."
+    echo "installing the Debian packages the tests need (missing: ${missing[*]}) ..."
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server redis-tools nutcracker openssl \
-      python3-prometheus-client >/dev/null
+      python3-prometheus-client chromium chromium-driver >/dev/null
   else
-    echo "test.sh: missing ${missing[*]}; install the Debian packages redis-server, redis-tools, nutcracker, openssl" \
-      "and python3-prometheus-client" >&2
+    echo "test.sh: missing ${missing[*]}; install the Debian packages redis-server, redis-tools, nutcracker, openssl," \
+      "python3-prometheus-client, chromium and chromium-driver" >&2
     exit 1
   fi
 fi

@@ -86,7 +86,9 @@ sed "s/127.0.0.1:6379/127.0.0.1:$redis_port/" "$home/conf/puerta.conf" > "$work/
 check "check-config accepts the example configuration" "$home/bin/puerta" check-config --config "$work/puerta.conf"
 
 proxy_port=$(free_port)
-PUERTA_LISTEN_PORT=$proxy_port "$home/bin/puerta" --config "$work/puerta.conf" >"$work/puerta.log" 2>&1 &
+admin_port=$(free_port)
+PUERTA_LISTEN_PORT=$proxy_port PUERTA_ADMIN_PORT=$admin_port "$home/bin/puerta" --config "$work/puerta.conf" \
+  >"$work/puerta.log" 2>&1 &
 puerta_pid=$!
 pids+=($puerta_pid)
 if wait_port "$proxy_port"; then
@@ -110,6 +112,14 @@ else
   ok "redis-benchmark through Puerta runs without errors"
 fi
 check "counts match after the benchmark" test "$(cli -p "$proxy_port" DBSIZE)" = "$(cli -p "$redis_port" DBSIZE)"
+
+# the admin listener, as an operator reaches it
+admin_get() { timeout 10 bash -c 'exec 3<>/dev/tcp/127.0.0.1/'"$admin_port"'; printf "GET %s HTTP/1.0\r\n\r\n" "$1" >&3; cat <&3' _ "$1"; }
+check "the admin listener answers /health" grep -q "^ok" <<<"$(admin_get /health)"
+check "/ready says ready" grep -q '"ready":true' <<<"$(admin_get /ready)"
+check "/metrics counts the requests" grep -qE "^puerta_requests_total [1-9]" <<<"$(admin_get /metrics)"
+check "bin/puerta status shows the backend" grep -q "127.0.0.1:$redis_port" \
+  <<<"$("$home/bin/puerta" status --admin "127.0.0.1:$admin_port" 2>&1)"
 
 kill -TERM "$puerta_pid"
 for _ in $(seq 1 100); do kill -0 "$puerta_pid" 2>/dev/null || break; sleep 0.1; done

@@ -53,7 +53,9 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-        String path = new QueryStringDecoder(request.uri()).path();
+        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        String path = uri.path();
+        boolean asText = uri.parameters().getOrDefault("format", List.of()).contains("text");
         HttpMethod method = request.method();
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         boolean open =
@@ -87,7 +89,14 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             });
             case "/metrics" -> send(ctx, get ? metrics(ctx) : notAllowed("GET"), keepAlive);
             case "/status" -> later(
-                    ctx, keepAlive, get, "GET", shared.view().status(), status -> json(HttpResponseStatus.OK, status));
+                    ctx,
+                    keepAlive,
+                    get,
+                    "GET",
+                    shared.view().status(),
+                    status -> asText
+                            ? text(HttpResponseStatus.OK, StatusText.render(status))
+                            : json(HttpResponseStatus.OK, status));
             case "/config" -> send(
                     ctx,
                     get ? json(HttpResponseStatus.OK, shared.view().effectiveConfig()) : notAllowed("GET"),
@@ -235,9 +244,5 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         log.debug("admin connection from {} failed: {}", source(ctx), cause.toString());
         ctx.close();
-    }
-
-    static List<String> endpoints() {
-        return List.of("/health", "/ready", "/metrics", "/status", "/config", "/reload", "/");
     }
 }

@@ -27,7 +27,8 @@ public final class AdminServer implements AutoCloseable {
     public AdminServer(Settings.Admin settings, Transport transport, AdminView view, MetricRegistry metrics)
             throws InterruptedException {
         this.group = transport.group(1, "puerta-admin");
-        AdminHandler.Shared shared = new AdminHandler.Shared(view, new MetricsExposition(metrics), settings.token());
+        AdminHandler.Shared shared =
+                new AdminHandler.Shared(view, new MetricsExposition(metrics, view), settings.token());
         try {
             this.channel = new ServerBootstrap()
                     .group(group)

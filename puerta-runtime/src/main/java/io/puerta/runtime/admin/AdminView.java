@@ -11,6 +11,12 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface AdminView {
 
+    /** One backend, for the labelled per-backend metrics. */
+    record BackendSample(String address, boolean up, int inFlight, long requests) {}
+
+    /** Every backend now (any thread: health, in-flight and sent counts are read racily, for metrics). */
+    List<BackendSample> backendSamples();
+
     /** Liveness: the process serves (its client listener is open). */
     boolean live();
 

@@ -1,6 +1,8 @@
 package io.puerta.runtime.admin;
 
 import com.codahale.metrics.MetricRegistry;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.instrumentation.dropwizard.DropwizardExports;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
@@ -18,10 +20,35 @@ final class MetricsExposition {
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
 
-    MetricsExposition(MetricRegistry dropwizard) {
-        DropwizardExports.builder().dropwizardRegistry(dropwizard).register(registry);
+    MetricsExposition(MetricRegistry dropwizard, AdminView view) {
+        DropwizardExports.builder()
+                .dropwizardRegistry(dropwizard)
+                // per-backend gauges are exported below with a backend label, not one name per address
+                .metricFilter((name, metric) -> !PER_BACKEND.matcher(name).matches())
+                .register(registry);
         JvmMetrics.builder().register(registry);
+        GaugeWithCallback.builder()
+                .name("puerta_backend_up")
+                .help("1 while the health checks find the backend up (or have not checked it), 0 when down")
+                .labelNames("backend")
+                .callback(callback -> view.backendSamples().forEach(b -> callback.call(b.up() ? 1 : 0, b.address())))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("puerta_backend_in_flight")
+                .help("requests sent to the backend and not yet answered")
+                .labelNames("backend")
+                .callback(callback -> view.backendSamples().forEach(b -> callback.call(b.inFlight(), b.address())))
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("puerta_backend_requests")
+                .help("requests sent to the backend on its shared connections")
+                .labelNames("backend")
+                .callback(callback -> view.backendSamples().forEach(b -> callback.call(b.requests(), b.address())))
+                .register(registry);
     }
+
+    private static final java.util.regex.Pattern PER_BACKEND =
+            java.util.regex.Pattern.compile("puerta\\.backend\\..+\\.up");
 
     String contentType() {
         return writer.getContentType();

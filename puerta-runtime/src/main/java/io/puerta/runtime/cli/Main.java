@@ -2,6 +2,7 @@ package io.puerta.runtime.cli;
 
 import io.puerta.runtime.config.ConfigLoader;
 import io.puerta.runtime.config.ConfigProblems;
+import io.puerta.runtime.config.Settings;
 import io.puerta.runtime.plugin.LoadedPlugins;
 import io.puerta.runtime.plugin.PluginDescriptor;
 import io.puerta.runtime.plugin.PluginLoadException;
@@ -32,6 +33,10 @@ public final class Main {
                    puerta plugins [--config FILE]  list plugins and their factories
                    puerta import-twemproxy nutcracker.yml [--pool NAME]
                                                   print the equivalent Puerta configuration of each pool
+                   puerta status [--config FILE | --admin HOST:PORT]
+                                                  a running Puerta's state: backends, health, rates, errors
+                   puerta reload [--config FILE | --admin HOST:PORT]
+                                                  make a running Puerta reload its configuration file
                    puerta hash-password           read a password (terminal, or one line of stdin) and print
                                                   its hash for puerta.auth.users.<name>.password
                    puerta --help | --version
@@ -63,6 +68,7 @@ public final class Main {
         }
         Optional<Path> config = Optional.empty();
         Optional<String> pool = Optional.empty();
+        Optional<String> admin = Optional.empty();
         List<String> positional = new ArrayList<>();
         for (int i = 0; i < rest.size(); i++) {
             String arg = rest.get(i);
@@ -80,6 +86,12 @@ public final class Main {
                         return usage("--config needs a file");
                     }
                     config = Optional.of(Path.of(rest.get(++i)));
+                }
+                case "--admin" -> {
+                    if (i + 1 >= rest.size()) {
+                        return usage("--admin needs HOST:PORT");
+                    }
+                    admin = Optional.of(rest.get(++i));
                 }
                 case "--pool" -> {
                     if (i + 1 >= rest.size()) {
@@ -104,6 +116,8 @@ public final class Main {
                         ? usage("import-twemproxy needs one nutcracker.yml")
                         : importTwemproxy(Path.of(positional.get(0)), pool);
                 case "hash-password" -> hashPassword();
+                case "status" -> new AdminCall(out, err).status(adminOf(config, admin));
+                case "reload" -> new AdminCall(out, err).reload(adminOf(config, admin));
                 case "help" -> {
                     out.println(USAGE);
                     yield 0;
@@ -216,6 +230,38 @@ public final class Main {
                 out.println("  " + kind + ": " + registered.name() + protocol);
             }
         }
+    }
+
+    /**
+     * Where a running Puerta's admin listener is: {@code --admin HOST:PORT}, else the {@code admin} settings of
+     * {@code --config FILE}, else the distribution's default, 127.0.0.1:9180. The token comes from the file or
+     * {@code PUERTA_ADMIN_TOKEN}.
+     */
+    private AdminCall.Target adminOf(Optional<Path> config, Optional<String> admin) {
+        String token = System.getenv().getOrDefault("PUERTA_ADMIN_TOKEN", "");
+        String host = "127.0.0.1";
+        int port = 9180;
+        if (config.isPresent()) {
+            Settings.Admin settings = Configuration.load(ConfigLoader.forFile(config), home())
+                    .settings()
+                    .admin();
+            host = settings.host().equals("0.0.0.0") || settings.host().equals("::") ? "127.0.0.1" : settings.host();
+            if (settings.port() > 0) {
+                port = settings.port();
+            }
+            token = settings.token().isEmpty() ? token : settings.token();
+        }
+        if (admin.isPresent()) {
+            String address = admin.get();
+            int colon = address.lastIndexOf(':');
+            host = colon > 0 ? address.substring(0, colon) : address;
+            try {
+                port = colon > 0 ? Integer.parseInt(address.substring(colon + 1)) : port;
+            } catch (NumberFormatException e) {
+                throw new ConfigProblems("--admin", List.of("--admin: expected HOST:PORT but got '" + address + "'"));
+            }
+        }
+        return new AdminCall.Target(host, port, token);
     }
 
     /**

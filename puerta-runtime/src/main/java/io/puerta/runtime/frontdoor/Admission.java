@@ -10,7 +10,6 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +21,6 @@ import org.slf4j.LoggerFactory;
 final class Admission {
 
     private static final Logger log = LoggerFactory.getLogger(Admission.class);
-    private static final long WARN_EVERY_NANOS = 10_000_000_000L;
 
     private final List<Cidr> allow;
     private final int maxClients;
@@ -31,8 +29,7 @@ final class Admission {
     private final ConcurrentHashMap<String, AtomicInteger> perSource = new ConcurrentHashMap<>();
     private final Counter refusedByAllowList;
     private final Counter refusedByLimit;
-    private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
-    private final AtomicLong refusedSinceWarning = new AtomicLong();
+    private final QuietWarning refusals = new QuietWarning(log);
 
     Admission(Settings.Listen listen, int maxClients, MetricRegistry metrics) {
         this.allow = listen.allow();
@@ -103,15 +100,7 @@ final class Admission {
 
     /** Logs a refusal: at WARN at most every 10 s (with how many were refused meanwhile), else at DEBUG. */
     private void warn(String message) {
-        long refused = refusedSinceWarning.incrementAndGet();
-        long now = System.nanoTime();
-        long last = lastWarning.get();
-        if (now - last >= WARN_EVERY_NANOS && lastWarning.compareAndSet(last, now)) {
-            refusedSinceWarning.addAndGet(-refused);
-            log.warn("{} ({} refused since the last such warning)", message, refused);
-        } else {
-            log.debug(message);
-        }
+        refusals.warn(message);
     }
 
     private static String text(java.net.InetAddress address) {

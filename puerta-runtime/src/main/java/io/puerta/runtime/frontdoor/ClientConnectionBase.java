@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 public abstract class ClientConnectionBase extends ChannelInboundHandlerAdapter implements ClientInfo, ClientHandle {
 
     private static final Logger log = LoggerFactory.getLogger(ClientConnectionBase.class);
+    private static final QuietWarning FAILED = new QuietWarning(log);
     private static final AtomicLong IDS = new AtomicLong();
 
     protected final long id = IDS.incrementAndGet();
@@ -114,7 +115,9 @@ public abstract class ClientConnectionBase extends ChannelInboundHandlerAdapter 
         if (cause instanceof IOException) {
             log.debug("client {}:{} connection failed: {}", remoteHost, remotePort, cause.getMessage());
         } else {
-            log.warn("client {}:{} connection failed", remoteHost, remotePort, cause);
+            // at WARN once per interval (the stack trace at DEBUG): a flood of failures stays a few lines
+            FAILED.warn("client " + remoteHost + ":" + remotePort + " connection failed: " + cause);
+            log.debug("client {}:{} connection failed", remoteHost, remotePort, cause);
         }
         ctx.close();
     }

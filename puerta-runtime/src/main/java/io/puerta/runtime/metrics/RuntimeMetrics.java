@@ -38,7 +38,9 @@ public final class RuntimeMetrics {
         this.routerFailures = registry.counter("puerta.errors.router");
         this.backendErrors = registry.counter("puerta.errors.backend");
         this.overflows = registry.counter("puerta.errors.overflow");
-        this.clientConnections = registry.counter("puerta.clients.connected");
+        // counted up and down: exported as a gauge (a Dropwizard Counter would become a Prometheus counter)
+        this.clientConnections = new Counter();
+        registry.register("puerta.clients.connected", (com.codahale.metrics.Gauge<Long>) clientConnections::getCount);
         this.ringFull = registry.counter("puerta.ring.full");
         registry.register("puerta.backend.dedicated-connections", (com.codahale.metrics.Gauge<Integer>)
                 dedicatedConnections::get);

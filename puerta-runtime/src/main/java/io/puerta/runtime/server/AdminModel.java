@@ -58,6 +58,16 @@ final class AdminModel implements AdminView {
     }
 
     @Override
+    public List<BackendSample> backendSamples() {
+        List<BackendSample> samples = new ArrayList<>();
+        for (BackendNode node : backends.all()) {
+            samples.add(new BackendSample(
+                    node.address(), node.health() != BackendHealth.DOWN, node.inFlight(), node.requestsSent()));
+        }
+        return samples;
+    }
+
+    @Override
     public boolean live() {
         return listener.get() != null;
     }

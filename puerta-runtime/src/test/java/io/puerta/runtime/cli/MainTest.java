@@ -91,6 +91,32 @@ class MainTest {
     }
 
     @Test
+    void statusAndReloadTalkToARunningPuertasAdminListener() throws Exception {
+        String token = io.puerta.runtime.testing.KnownSecrets.make("cli-token");
+        try (io.puerta.runtime.testing.RedisServerProcess redis = io.puerta.runtime.testing.RedisServerProcess.start();
+                io.puerta.runtime.testing.TestProxy proxy = io.puerta.runtime.testing.TestProxy.start(
+                        io.puerta.runtime.testing.TestProxy.backends(redis) + "\nadmin { port = 0, token = \"" + token
+                                + "\" }",
+                        null)) {
+            Path cli = config("puerta.admin { port = " + proxy.adminPort() + ", token = \"" + token + "\" }");
+            assertEquals(0, run("status", "--config", cli.toString()), err.toString());
+            String status = out.toString();
+            assertTrue(status.contains("router single-backend"), status);
+            assertTrue(status.contains(redis.address()), status);
+            assertTrue(status.contains("every request has a route") || status.contains("NOT READY"), status);
+            assertEquals(1, run("reload", "--config", cli.toString()));
+            assertTrue(err.toString().contains("reload no-file"), err.toString());
+            err.reset();
+            assertEquals(1, run("status", "--admin", "127.0.0.1:" + proxy.adminPort()));
+            assertTrue(err.toString().contains("answered 401"), "no token: " + err);
+            err.reset();
+            assertEquals(1, run("status", "--admin", "127.0.0.1:1"));
+            assertTrue(
+                    err.toString().contains("cannot reach the admin listener at http://127.0.0.1:1/"), err.toString());
+        }
+    }
+
+    @Test
     void helpAndBadUsage() {
         assertEquals(0, run("--help"));
         assertTrue(out.toString().contains("puerta check-config --config FILE"));

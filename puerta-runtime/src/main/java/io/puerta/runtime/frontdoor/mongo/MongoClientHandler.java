@@ -15,6 +15,7 @@ import io.puerta.runtime.backend.BackendNode;
 import io.puerta.runtime.backend.mongo.MongoExchange;
 import io.puerta.runtime.frontdoor.Backlog;
 import io.puerta.runtime.frontdoor.ClientConnectionBase;
+import io.puerta.runtime.frontdoor.QuietWarning;
 import io.puerta.runtime.pipeline.StageHandler;
 import io.puerta.runtime.protocol.mongo.BsonScan;
 import io.puerta.runtime.protocol.mongo.MongoFrame;
@@ -42,6 +43,9 @@ import org.slf4j.LoggerFactory;
 final class MongoClientHandler extends ClientConnectionBase implements MongoExchange.Target {
 
     private static final Logger log = LoggerFactory.getLogger(MongoClientHandler.class);
+    /** A flood of malformed connections is a few lines, not one per connection. */
+    private static final QuietWarning MALFORMED = new QuietWarning(log);
+
     private static final int MAX_EARLY_MESSAGES = 64;
 
     private enum Mode {
@@ -402,11 +406,8 @@ final class MongoClientHandler extends ClientConnectionBase implements MongoExch
 
     private void malformed(String why) {
         routing.metrics().protocolErrors().inc();
-        log.warn(
-                "client {}:{} sent a malformed MongoDB message ({}); closing its connection",
-                remoteHost,
-                remotePort,
-                why);
+        MALFORMED.warn("client " + remoteHost + ":" + remotePort + " sent a malformed MongoDB message (" + why
+                + "); closing its connection");
         closing = true;
         releaseEarly();
         channel.close();

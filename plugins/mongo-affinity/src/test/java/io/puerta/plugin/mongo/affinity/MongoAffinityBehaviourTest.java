@@ -355,6 +355,27 @@ class MongoAffinityBehaviourTest {
         }
     }
 
+    @Test
+    void aFloodOfMalformedConnectionsIsAFewLogLinesNotOnePerConnection() throws Exception {
+        try (io.puerta.runtime.testing.LogCapture logs = io.puerta.runtime.testing.LogCapture.start();
+                TestProxy proxy = proxy("socket-addr", servers, "")) {
+            for (int i = 0; i < 200; i++) {
+                assertClosed(proxy, header(64, 4242));
+            }
+            List<String> lines = logs.lines().stream()
+                    .filter(l -> l.contains("malformed MongoDB message"))
+                    .toList();
+            long warnings = lines.stream().filter(l -> l.contains(" WARN ")).count();
+            // at most one per 10 s (an earlier test of this JVM may have had this interval's)
+            assertTrue(warnings <= 1, "WARN lines for 200 malformed connections: " + warnings);
+            assertEquals(200, lines.size(), "each one still at DEBUG");
+            assertEquals(
+                    200,
+                    proxy.server().metrics().counter("puerta.errors.protocol").getCount(),
+                    "and counted");
+        }
+    }
+
     private static byte[] header(int length, int opCode) {
         return ByteBuffer.allocate(16)
                 .order(ByteOrder.LITTLE_ENDIAN)
