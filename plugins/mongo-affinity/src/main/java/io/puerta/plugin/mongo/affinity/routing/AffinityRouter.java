@@ -175,13 +175,14 @@ final class AffinityRouter implements Router, ReplyAware, StatusAware {
 
     private RouteDecision byCursor(MongoMessage message) {
         long id = message.cursorIds().isEmpty() ? 0 : message.cursorIds().get(0);
-        Backend pinned = cursors.get(id);
+        String identity = message.clientIdentity().orElse(null);
+        Backend pinned = cursors.get(identity, id);
         if (pinned == null) {
             return RouteDecision.fail("CursorNotFound: cursor id " + id
                     + " is not known to the proxy (it ended, timed out, or was not opened through it)");
         }
         if (pinned.health() == BackendHealth.DOWN) {
-            cursors.unpin(id);
+            cursors.unpin(identity, id);
             return RouteDecision.fail("CursorNotFound: cursor id " + id + " lived on mongos " + pinned.address()
                     + ", which is down; run the query again");
         }
@@ -192,9 +193,10 @@ final class AffinityRouter implements Router, ReplyAware, StatusAware {
     private RouteDecision killCursors(MongoMessage message) {
         Map<Backend, List<Long>> byMongos = new LinkedHashMap<>();
         List<Long> unknown = new ArrayList<>();
+        String identity = message.clientIdentity().orElse(null);
         for (long id : message.cursorIds()) {
-            Backend pinned = cursors.get(id);
-            cursors.unpin(id);
+            Backend pinned = cursors.get(identity, id);
+            cursors.unpin(identity, id);
             if (pinned == null || pinned.health() == BackendHealth.DOWN) {
                 unknown.add(id);
             } else {
@@ -289,10 +291,11 @@ final class AffinityRouter implements Router, ReplyAware, StatusAware {
         if (id == null) {
             return;
         }
+        String identity = message.clientIdentity().orElse(null);
         if (id != 0) {
-            cursors.pin(id, backend);
+            cursors.pin(identity, id, backend);
         } else if (command.equals("getMore") && !message.cursorIds().isEmpty()) {
-            cursors.unpin(message.cursorIds().get(0));
+            cursors.unpin(identity, message.cursorIds().get(0));
         }
     }
 

@@ -101,6 +101,16 @@ public final class MongosServer implements AutoCloseable {
         return new MongosServer(backend);
     }
 
+    /**
+     * A server whose cursor ids count up from {@code first}, as mongo-java-server's do from 1: two such servers hand
+     * out the same ids, which real mongos do rarely (theirs are random 64-bit numbers) but may.
+     */
+    public static MongosServer startCountingCursorIdsFrom(long first) {
+        MongosServer server = start();
+        setCursorIdCounter(server.backend, first);
+        return server;
+    }
+
     public int port() {
         return address.getPort();
     }
@@ -185,13 +195,17 @@ public final class MongosServer implements AutoCloseable {
 
     /** Starts this server's cursor ids at a random point, far from any other server's. */
     private static void randomizeCursorIds(AbstractMongoBackend backend) {
+        setCursorIdCounter(backend, ThreadLocalRandom.current().nextLong(1L << 40, 1L << 60));
+    }
+
+    private static void setCursorIdCounter(AbstractMongoBackend backend, long next) {
         try {
             Field registryField = AbstractMongoBackend.class.getDeclaredField("cursorRegistry");
             registryField.setAccessible(true);
             CursorRegistry registry = (CursorRegistry) registryField.get(backend);
             Field counter = CursorRegistry.class.getDeclaredField("cursorIdCounter");
             counter.setAccessible(true);
-            ((AtomicLong) counter.get(registry)).set(ThreadLocalRandom.current().nextLong(1L << 40, 1L << 60));
+            ((AtomicLong) counter.get(registry)).set(next);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("mongo-java-server changed its cursor registry", e);
         }
