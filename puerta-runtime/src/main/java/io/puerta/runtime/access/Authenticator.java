@@ -35,7 +35,7 @@ public final class Authenticator implements AutoCloseable {
 
     public static final String WRONGPASS = "WRONGPASS invalid username-password pair or user is disabled.";
 
-    private final Users users;
+    private volatile Users users;
     private final FailureThrottle throttle;
     private final ThreadPoolExecutor hashing;
     private final byte[] digestKey = new byte[32];
@@ -56,6 +56,15 @@ public final class Authenticator implements AutoCloseable {
 
     public Users users() {
         return users;
+    }
+
+    /**
+     * The proxy's users from now on (a reload): logins are checked against them; a client logged in before keeps
+     * the rights it logged in with until it logs in again. Passwords recognised before are forgotten.
+     */
+    public void users(Users next) {
+        this.users = next;
+        recognised.clear();
     }
 
     /** Whether clients must log in before anything else. */

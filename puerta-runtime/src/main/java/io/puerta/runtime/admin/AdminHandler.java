@@ -111,7 +111,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                     Audit.adminAction("reload", source, String.valueOf(result.get("outcome")));
                     HttpResponseStatus status =
                             switch (String.valueOf(result.get("outcome"))) {
-                                case "applied" -> HttpResponseStatus.OK;
+                                case "applied", "partly-applied" -> HttpResponseStatus.OK;
                                 case "no-file" -> HttpResponseStatus.CONFLICT;
                                 default -> HttpResponseStatus.UNPROCESSABLE_ENTITY;
                             };

@@ -16,7 +16,7 @@ public final class BackendNode implements Backend {
     private final String name;
     private final String host;
     private final int port;
-    private final int weight;
+    private volatile int weight;
     private final BackendRole role;
     private final BackendConnection[] connections;
     private final Optional<Credentials> credentials;
@@ -62,6 +62,11 @@ public final class BackendNode implements Backend {
     @Override
     public int weight() {
         return weight;
+    }
+
+    /** A reload re-weighted this backend: routers built from now on see the new weight. */
+    public void weight(int weight) {
+        this.weight = weight;
     }
 
     @Override
@@ -135,8 +140,13 @@ public final class BackendNode implements Backend {
     }
 
     void close() {
+        retire("proxy is shutting down");
+    }
+
+    /** Closes this backend's shared connections: whatever is still in flight or queued fails with {@code reason}. */
+    public void retire(String reason) {
         for (BackendConnection connection : connections) {
-            connection.close("proxy is shutting down");
+            connection.close(reason);
         }
     }
 

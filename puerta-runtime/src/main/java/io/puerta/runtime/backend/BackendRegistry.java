@@ -16,7 +16,7 @@ import javax.net.SocketFactory;
 public final class BackendRegistry implements AutoCloseable {
 
     private final ConcurrentMap<String, BackendNode> byAddress = new ConcurrentHashMap<>();
-    private final List<BackendNode> configured = new ArrayList<>();
+    private volatile List<BackendNode> configured = List.of();
     private final BackendConnector connector;
     private final Settings.BackendOptions options;
     private final SocketFactory sockets;
@@ -28,26 +28,57 @@ public final class BackendRegistry implements AutoCloseable {
         this.sockets = connector.tls() == null
                 ? SocketFactory.getDefault()
                 : connector.tls().socketFactory();
-        for (BackendSpec spec : specs) {
-            BackendNode node = byAddress.computeIfAbsent(
-                    spec.address(),
-                    a -> create(
-                            spec.name(),
-                            spec.host(),
-                            spec.port(),
-                            spec.weight(),
-                            spec.role(),
-                            spec.credentials() != null ? spec.credentials() : options.credentials()));
-            configured.add(node);
-        }
+        update(specs);
     }
+
+    /**
+     * The configured backends become {@code specs} (a reload). An address already known keeps its node and its
+     * connections, with the new weight; a new address gets a new node; an address no longer configured leaves.
+     * Its name, role or login changed, an address keeps its old ones until a restart (they are named in the
+     * outcome). The config watcher's thread only.
+     *
+     * @return what changed: the nodes that left (the caller closes them once their requests are answered) and the
+     *     addresses whose other settings wait for a restart
+     */
+    public synchronized Update update(List<BackendSpec> specs) {
+        List<BackendNode> next = new ArrayList<>();
+        List<String> needRestart = new ArrayList<>();
+        for (BackendSpec spec : specs) {
+            Credentials credentials = spec.credentials() != null ? spec.credentials() : options.credentials();
+            BackendNode existing = byAddress.get(spec.address());
+            if (existing != null) {
+                existing.weight(spec.weight());
+                if (!existing.name().equals(spec.name())
+                        || existing.role() != spec.role()
+                        || !java.util.Objects.equals(existing.credentials().orElse(null), credentials)) {
+                    needRestart.add(spec.address());
+                }
+                next.add(existing);
+            } else {
+                BackendNode node = byAddress.computeIfAbsent(
+                        spec.address(),
+                        a -> create(spec.name(), spec.host(), spec.port(), spec.weight(), spec.role(), credentials));
+                next.add(node);
+            }
+        }
+        List<BackendNode> left = new ArrayList<>(configured);
+        left.removeAll(next);
+        for (BackendNode node : left) {
+            byAddress.remove(node.address(), node);
+        }
+        configured = List.copyOf(next);
+        return new Update(List.copyOf(left), List.copyOf(needRestart));
+    }
+
+    /** What {@link #update} changed. */
+    public record Update(List<BackendNode> left, List<String> needRestart) {}
 
     public List<Backend> configured() {
         return List.copyOf(configured);
     }
 
     public List<BackendNode> configuredNodes() {
-        return List.copyOf(configured);
+        return configured;
     }
 
     public Collection<BackendNode> all() {

@@ -31,7 +31,8 @@ public final class RouterGuard {
 
     private static final Logger log = LoggerFactory.getLogger(RouterGuard.class);
 
-    private final Router router;
+    // replaced by a reload, on the routing stage; read there, and (describe, replied) on I/O threads
+    private volatile Router router;
     private final String name;
     private final ClassLoader pluginLoader;
     private final Counter failures;
@@ -81,6 +82,17 @@ public final class RouterGuard {
         }
     }
 
+    /**
+     * Puts {@code next} (built by the same factory, from a reloaded configuration) in place of the router, on the
+     * routing stage, between two requests; returns the router it replaced, for the caller to close off the routing
+     * stage.
+     */
+    public Router swap(Router next) {
+        Router previous = router;
+        router = next;
+        return previous;
+    }
+
     /** Offers a new configuration to the router (on the routing stage); whether it applied it. */
     public boolean reconfigure(com.typesafe.config.Config config) {
         return guarded(() -> router.reconfigure(config), false, "apply the new configuration; it keeps the old one");
@@ -113,10 +125,14 @@ public final class RouterGuard {
      * Null when the router cannot describe commands.
      */
     public CommandDescriber describer() {
-        if (!(router instanceof CommandDescriber describer)) {
+        if (!(router instanceof CommandDescriber)) {
             return null;
         }
         return command -> {
+            // the router of the moment: a reload may have replaced the one there was when this was asked for
+            if (!(router instanceof CommandDescriber describer)) {
+                return null;
+            }
             try {
                 return PluginCalls.withContext(pluginLoader, () -> describer.describe(command));
             } catch (Throwable t) {

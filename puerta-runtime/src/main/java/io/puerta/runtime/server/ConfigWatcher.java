@@ -2,8 +2,6 @@ package io.puerta.runtime.server;
 
 import io.puerta.runtime.audit.Audit;
 import io.puerta.runtime.config.ConfigProblems;
-import io.puerta.runtime.pipeline.RequestSink;
-import io.puerta.runtime.pipeline.RouterGuard;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,8 +31,9 @@ final class ConfigWatcher implements AutoCloseable {
     /**
      * How the last reload went, for operators.
      *
-     * @param outcome {@code applied}, {@code rejected} (the file is not valid), {@code not-applied} (valid, but the
-     *     change needs a restart)
+     * @param outcome {@code applied}; {@code partly-applied} (the settings that need a restart are named, the rest
+     *     applied); {@code not-applied} (valid, but every change needs a restart); {@code rejected} (the file is not
+     *     valid, or the new router could not be built)
      * @param problems what was wrong, naming settings (never their values)
      * @param changed the settings that changed (paths only)
      */
@@ -52,8 +51,7 @@ final class ConfigWatcher implements AutoCloseable {
     }
 
     private final Path file;
-    private final RequestSink ring;
-    private final RouterGuard router;
+    private final Reconfiguration reconfiguration;
     private final Consumer<Boolean> outcome;
     private final AtomicReference<Configuration> current;
     private final ScheduledExecutorService executor;
@@ -64,13 +62,11 @@ final class ConfigWatcher implements AutoCloseable {
     /** @param interval how often the file is checked for changes; zero: only on request */
     ConfigWatcher(
             Configuration configuration,
-            RequestSink ring,
-            RouterGuard router,
+            Reconfiguration reconfiguration,
             Duration interval,
             Consumer<Boolean> outcome) {
         this.file = configuration.source().orElseThrow();
-        this.ring = ring;
-        this.router = router;
+        this.reconfiguration = reconfiguration;
         this.outcome = outcome;
         this.current = new AtomicReference<>(configuration);
         this.lastSeen = modified();
@@ -161,24 +157,57 @@ final class ConfigWatcher implements AutoCloseable {
             finish(done, new Reload(trigger, "not-applied", List.of(why), changed, System.currentTimeMillis()), false);
             return;
         }
-        current.set(next);
-        ring.control(() -> {
-            boolean applied = this.router.reconfigure(next.settings().config());
-            if (applied) {
-                log.info("{} reloaded ({}): router '{}' applied the new configuration", file, trigger, router);
-                Audit.configChanged(file.toString(), changed, true, null);
-                generation.incrementAndGet();
-                finish(done, new Reload(trigger, "applied", List.of(), changed, System.currentTimeMillis()), true);
-            } else {
-                String why = "router '" + router + "' does not reload its settings";
-                Audit.configChanged(file.toString(), changed, false, why);
-                log.warn("{} changed ({}): {}; restart to apply them", file, trigger, why);
-                finish(
-                        done,
-                        new Reload(trigger, "not-applied", List.of(why), changed, System.currentTimeMillis()),
-                        false);
-            }
-        });
+        Reconfiguration.Applied applied;
+        try {
+            applied = reconfiguration.apply(current.get(), next, changed).join();
+        } catch (ConfigProblems | java.util.concurrent.CompletionException e) {
+            String problems =
+                    e instanceof ConfigProblems p ? String.join("; ", p.problems()) : String.valueOf(e.getCause());
+            log.error(
+                    "{} ({}): the new configuration could not be applied; keeping the running one. {}",
+                    file,
+                    trigger,
+                    problems);
+            Audit.configChanged(file.toString(), changed, false, problems);
+            finish(
+                    done,
+                    new Reload(
+                            trigger,
+                            "rejected",
+                            e instanceof ConfigProblems p ? p.problems() : List.of(problems),
+                            changed,
+                            System.currentTimeMillis()),
+                    false);
+            return;
+        }
+        if (!changed.isEmpty() && applied.needRestart().size() == changed.size()) {
+            // nothing applied: the running configuration stays the one later files are compared with
+            String why = "these settings need a restart: " + String.join(", ", applied.needRestart());
+            log.warn("{} changed ({}): {}", file, trigger, why);
+            Audit.configChanged(file.toString(), changed, false, why);
+            finish(done, new Reload(trigger, "not-applied", List.of(why), changed, System.currentTimeMillis()), false);
+        } else if (applied.needRestart().isEmpty()) {
+            current.set(next);
+            generation.incrementAndGet();
+            log.info(
+                    "{} reloaded ({}): {} applied{}",
+                    file,
+                    trigger,
+                    changed,
+                    applied.routerRebuilt() ? ", router '" + router + "' rebuilt" : "");
+            Audit.configChanged(file.toString(), changed, true, null);
+            finish(done, new Reload(trigger, "applied", List.of(), changed, System.currentTimeMillis()), true);
+        } else {
+            current.set(next);
+            generation.incrementAndGet();
+            String why = "these settings need a restart: " + String.join(", ", applied.needRestart());
+            log.warn("{} reloaded ({}): everything else applied; {}", file, trigger, why);
+            Audit.configChanged(file.toString(), changed, true, why);
+            finish(
+                    done,
+                    new Reload(trigger, "partly-applied", List.of(why), changed, System.currentTimeMillis()),
+                    true);
+        }
     }
 
     private void finish(CompletableFuture<Reload> done, Reload reload, boolean applied) {

@@ -29,6 +29,11 @@ final class PluginFactories {
         this.problems = problems;
     }
 
+    /** These factories, recording problems in {@code other} (a reload's own). */
+    PluginFactories reporting(ProblemCollector other) {
+        return new PluginFactories(backends, registry, tasks, other);
+    }
+
     /**
      * Creates what {@code factory} makes from {@code config}; null (with the problem recorded) when it fails, and
      * null without a problem when nothing is selected.

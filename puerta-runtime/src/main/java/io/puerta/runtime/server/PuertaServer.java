@@ -60,6 +60,7 @@ public final class PuertaServer implements AutoCloseable {
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private Listener frontend;
     private ConfigWatcher watcher;
+    private HealthMonitor healthMonitor; // replaced by reloads
     private AdminServer admin;
     private boolean closed;
 
@@ -158,19 +159,8 @@ public final class PuertaServer implements AutoCloseable {
                 configuration.plugins().router(settings.router()).orElseThrow();
         RouterGuard guard = new RouterGuard(router, routerOrigin, metrics.routerFailures());
         resources.push(guard::close);
-        if (checker != null) {
-            Registered<HealthCheckerFactory> checkerOrigin = configuration
-                    .plugins()
-                    .healthChecker(settings.healthCheck().checker())
-                    .orElseThrow();
-            HealthMonitor monitor = new HealthMonitor(
-                    checker,
-                    checkerOrigin.plugin().classLoader(),
-                    backends::all,
-                    settings.healthCheck(),
-                    metrics.registry());
-            resources.push(monitor);
-        }
+        startHealthChecks(configuration, checker, backends);
+        resources.push(this::stopHealthChecks);
 
         Settings.Pipeline pipeline = settings.pipeline();
         RequestSink ring = pipeline.viaRing()
@@ -179,16 +169,6 @@ public final class PuertaServer implements AutoCloseable {
         resources.push(ring);
         tasks.attach(ring);
         metrics.registry().register("puerta.ring.remaining", (Gauge<Long>) ring::remainingCapacity);
-
-        if (configuration.source().isPresent()) {
-            com.codahale.metrics.Counter reloads = metrics.registry().counter("puerta.config.reloads");
-            com.codahale.metrics.Counter rejected = metrics.registry().counter("puerta.config.reloads-rejected");
-            watcher = new ConfigWatcher(configuration, ring, guard, settings.reloadCheckInterval(), applied -> (applied
-                            ? reloads
-                            : rejected)
-                    .inc());
-            resources.push(watcher);
-        }
 
         Authenticator authenticator = new Authenticator(settings.users());
         resources.push(authenticator);
@@ -204,6 +184,19 @@ public final class PuertaServer implements AutoCloseable {
             frontDoor = mongo;
         } else {
             frontDoor = new RespFrontDoor(ring, guard, backends, settings.limits(), metrics, authenticator);
+        }
+        if (configuration.source().isPresent()) {
+            com.codahale.metrics.Counter reloads = metrics.registry().counter("puerta.config.reloads");
+            com.codahale.metrics.Counter rejected = metrics.registry().counter("puerta.config.reloads-rejected");
+            Reconfiguration reconfiguration =
+                    new Reconfiguration(parts(backends, guard, ring, factories, authenticator, frontDoor));
+            resources.push(reconfiguration);
+            watcher = new ConfigWatcher(
+                    configuration,
+                    reconfiguration,
+                    settings.reloadCheckInterval(),
+                    applied -> (applied ? reloads : rejected).inc());
+            resources.push(watcher);
         }
         frontend = new Listener(settings, io, transport, frontDoor, metrics.registry());
         resources.push(frontend);
@@ -232,6 +225,81 @@ public final class PuertaServer implements AutoCloseable {
                 settings.backends().size(),
                 ring.capacity(),
                 settings.pipeline().waitStrategy().configName());
+    }
+
+    /** What a reload may change in this proxy (see {@link Reconfiguration}). */
+    private Reconfiguration.Parts parts(
+            BackendRegistry backends,
+            RouterGuard guard,
+            RequestSink ring,
+            PluginFactories factories,
+            Authenticator authenticator,
+            FrontDoor frontDoor) {
+        return new Reconfiguration.Parts() {
+            @Override
+            public BackendRegistry backends() {
+                return backends;
+            }
+
+            @Override
+            public RouterGuard router() {
+                return guard;
+            }
+
+            @Override
+            public RequestSink ring() {
+                return ring;
+            }
+
+            @Override
+            public Router buildRouter(Configuration configuration, ProblemCollector problems) {
+                return createRouter(configuration, factories.reporting(problems));
+            }
+
+            @Override
+            public void restartHealthChecks(Configuration configuration) {
+                ProblemCollector problems = new ProblemCollector();
+                HealthChecker checker = createHealthChecker(configuration, factories.reporting(problems));
+                if (!problems.isEmpty()) {
+                    log.error("health checks keep their old settings: {}", problems.problems());
+                    return;
+                }
+                startHealthChecks(configuration, checker, backends);
+            }
+
+            @Override
+            public Authenticator authenticator() {
+                return authenticator;
+            }
+
+            @Override
+            public java.util.function.Consumer<Settings.Limits> limits() {
+                return frontDoor instanceof RespFrontDoor resp ? resp::limits : next -> {};
+            }
+        };
+    }
+
+    /** Starts health checks with {@code checker} (none when null), in place of those running. */
+    private synchronized void startHealthChecks(
+            Configuration configuration, HealthChecker checker, BackendRegistry backends) {
+        stopHealthChecks();
+        if (checker == null) {
+            return;
+        }
+        Settings current = configuration.settings();
+        Registered<HealthCheckerFactory> origin = configuration
+                .plugins()
+                .healthChecker(current.healthCheck().checker())
+                .orElseThrow();
+        healthMonitor = new HealthMonitor(
+                checker, origin.plugin().classLoader(), backends::all, current.healthCheck(), metrics.registry());
+    }
+
+    private synchronized void stopHealthChecks() {
+        if (healthMonitor != null) {
+            healthMonitor.close();
+            healthMonitor = null;
+        }
     }
 
     /** TLS to the backends, loaded from its files (which check-config thereby checks too), or null. */

@@ -35,6 +35,8 @@ final class RegistryPluginMetrics implements PluginMetrics {
 
     @Override
     public void gauge(String name, LongSupplier value) {
-        registry.gauge(prefix + name, () -> (Gauge<Long>) value::getAsLong);
+        // a router rebuilt by a reload registers its gauges again: the new one reads the new router
+        registry.remove(prefix + name);
+        registry.register(prefix + name, (Gauge<Long>) value::getAsLong);
     }
 }

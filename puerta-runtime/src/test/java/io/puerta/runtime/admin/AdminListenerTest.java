@@ -222,8 +222,16 @@ class AdminListenerTest {
 
         Files.writeString(file, config("10ms"));
         HttpResponse<String> valid = post("/reload");
-        // single-backend keeps its settings until a restart: valid, but not applied
-        assertEquals("not-applied", JSON.readTree(valid.body()).get("outcome").asText(), valid.body());
+        assertEquals("applied", JSON.readTree(valid.body()).get("outcome").asText(), valid.body());
+        // the slow log's threshold is read at the start only: valid, named, not applied
+        Files.writeString(file, config("20ms"));
+        HttpResponse<String> restart = post("/reload");
+        assertEquals(422, restart.statusCode(), restart.body());
+        JsonNode notApplied = JSON.readTree(restart.body());
+        assertEquals("not-applied", notApplied.get("outcome").asText());
+        assertTrue(notApplied.get("problems").toString().contains("need a restart: puerta.slowlog.threshold"));
+        Files.writeString(file, config("10ms"));
+        assertEquals(200, post("/reload").statusCode());
         assertTrue(logs.lines().stream()
                 .anyMatch(l -> l.contains("\"event\":\"admin-action\"")
                         && l.contains("\"action\":\"reload\"")

@@ -61,7 +61,8 @@ class AuditTest {
                 assertEquals(
                         List.of("{\"event\":\"config-rejected\",\"file\":\"" + file + "\",\"keys\":"
                                 + "[\"puerta.backend.auth.password\",\"puerta.backend.request-timeout\"],"
-                                + "\"why\":\"router 'single-backend' does not reload its settings\"}"),
+                                + "\"why\":\"these settings need a restart: puerta.backend.auth.password,"
+                                + " puerta.backend.request-timeout\"}"),
                         audit(logs));
                 assertTrue(logs.lines().stream()
                         .noneMatch(l -> l.contains("first-s3cret") || l.contains("second-s3cret")));

@@ -24,7 +24,7 @@ public final class RespFrontDoor implements FrontDoor {
 
     private final RequestSink sink;
     private final RespDispatcher dispatcher;
-    private final Settings.Limits limits;
+    private volatile Settings.Limits limits;
     private final RespLimits respLimits;
     private final RuntimeMetrics metrics;
     private final ClientConnection.Access access;
@@ -46,6 +46,11 @@ public final class RespFrontDoor implements FrontDoor {
         this.access = authenticator == null || !authenticator.required()
                 ? null
                 : new ClientConnection.Access(authenticator, new Rights(router.describer()));
+    }
+
+    /** Client limits for connections from now on (a reload); connections open keep theirs. */
+    public void limits(Settings.Limits next) {
+        this.limits = next;
     }
 
     @Override
