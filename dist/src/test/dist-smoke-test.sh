@@ -120,6 +120,9 @@ check "/ready says ready" grep -q '"ready":true' <<<"$(admin_get /ready)"
 check "/metrics counts the requests" grep -qE "^puerta_requests_total [1-9]" <<<"$(admin_get /metrics)"
 check "bin/puerta status shows the backend" grep -q "127.0.0.1:$redis_port" \
   <<<"$("$home/bin/puerta" status --admin "127.0.0.1:$admin_port" 2>&1)"
+kill -HUP "$puerta_pid"
+for _ in $(seq 1 50); do grep -q "reloaded (SIGHUP)" "$work/puerta.log" && break; sleep 0.1; done
+check "SIGHUP reloads the configuration" grep -q "reloaded (SIGHUP)" "$work/puerta.log"
 
 kill -TERM "$puerta_pid"
 for _ in $(seq 1 100); do kill -0 "$puerta_pid" 2>/dev/null || break; sleep 0.1; done

@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.puerta.runtime.config.Settings;
+import io.puerta.runtime.frontdoor.ServerTls;
 import io.puerta.runtime.transport.Transport;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -23,9 +24,17 @@ public final class AdminServer implements AutoCloseable {
 
     private final EventLoopGroup group;
     private final Channel channel;
+    private final ServerTls tls;
 
-    public AdminServer(Settings.Admin settings, Transport transport, AdminView view, MetricRegistry metrics)
+    /** @param listenTls the client listener's TLS settings, whose certificate HTTPS uses (with settings.tls()) */
+    public AdminServer(
+            Settings.Admin settings,
+            Settings.Tls listenTls,
+            Transport transport,
+            AdminView view,
+            MetricRegistry metrics)
             throws InterruptedException {
+        this.tls = settings.tls() && listenTls != null ? ServerTls.start(listenTls) : null;
         this.group = transport.group(1, "puerta-admin");
         AdminHandler.Shared shared =
                 new AdminHandler.Shared(view, new MetricsExposition(metrics, view), settings.token());
@@ -36,6 +45,9 @@ public final class AdminServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<>() {
                         @Override
                         protected void initChannel(Channel ch) {
+                            if (tls != null) {
+                                ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
+                            }
                             ch.pipeline()
                                     .addLast(new ReadTimeoutHandler(60, TimeUnit.SECONDS))
                                     .addLast(new HttpServerCodec())
@@ -48,6 +60,9 @@ public final class AdminServer implements AutoCloseable {
                     .channel();
         } catch (RuntimeException | InterruptedException e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            if (tls != null) {
+                tls.close();
+            }
             throw e;
         }
     }
@@ -56,8 +71,16 @@ public final class AdminServer implements AutoCloseable {
         return (InetSocketAddress) channel.localAddress();
     }
 
+    /** Whether it speaks HTTPS. */
+    public boolean https() {
+        return tls != null;
+    }
+
     @Override
     public void close() {
+        if (tls != null) {
+            tls.close();
+        }
         channel.close().syncUninterruptibly();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }

@@ -17,6 +17,12 @@ public interface AdminView {
     /** Every backend now (any thread: health, in-flight and sent counts are read racily, for metrics). */
     List<BackendSample> backendSamples();
 
+    /** Sampled reply latency per backend address, in microseconds. */
+    Map<String, com.codahale.metrics.Histogram> backendLatencies();
+
+    /** Sampled end-to-end latency per command name (a bounded number of names, then "other"), in microseconds. */
+    Map<String, com.codahale.metrics.Histogram> commandLatencies();
+
     /** Liveness: the process serves (its client listener is open). */
     boolean live();
 

@@ -1,6 +1,8 @@
 package io.puerta.runtime.admin;
 
+import com.codahale.metrics.Histogram;
 import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.Snapshot;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
@@ -44,6 +46,34 @@ final class MetricsExposition {
                 .help("requests sent to the backend on its shared connections")
                 .labelNames("backend")
                 .callback(callback -> view.backendSamples().forEach(b -> callback.call(b.requests(), b.address())))
+                .register(registry);
+        quantiles(
+                "puerta_backend_latency_micros",
+                "a sample of each backend's reply latency (request written to reply read), in microseconds",
+                "backend",
+                view::backendLatencies);
+        quantiles(
+                "puerta_command_latency_micros",
+                "a sample of each command's latency through the proxy (read to reply written), in microseconds",
+                "command",
+                view::commandLatencies);
+    }
+
+    private static final double[] QUANTILES = {0.5, 0.99, 0.999};
+
+    /** Quantiles of labelled histograms, as gauges: {@code name{label="...", quantile="0.99"}}. */
+    private void quantiles(
+            String name, String help, String label, java.util.function.Supplier<java.util.Map<String, Histogram>> of) {
+        GaugeWithCallback.builder()
+                .name(name)
+                .help(help)
+                .labelNames(label, "quantile")
+                .callback(callback -> of.get().forEach((key, histogram) -> {
+                    Snapshot snapshot = histogram.getSnapshot();
+                    for (double quantile : QUANTILES) {
+                        callback.call(snapshot.getValue(quantile), key, Double.toString(quantile));
+                    }
+                }))
                 .register(registry);
     }
 

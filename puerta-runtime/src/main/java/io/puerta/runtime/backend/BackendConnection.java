@@ -42,6 +42,9 @@ public final class BackendConnection extends ReconnectingConnection<ReplySlot> {
     private ReplyStream stream; // set once a subscriber's connection starts relaying
     private boolean greetingFailureLogged;
 
+    private final com.codahale.metrics.Histogram latency;
+    private int repliesSeen; // event loop only
+
     BackendConnection(
             String host,
             int port,
@@ -55,6 +58,7 @@ public final class BackendConnection extends ReconnectingConnection<ReplySlot> {
         this.connector = connector;
         this.metrics = metrics;
         this.credentials = credentials;
+        this.latency = metrics.backendLatency(host + ":" + port);
         this.dedicated = dedicated;
     }
 
@@ -250,7 +254,15 @@ public final class BackendConnection extends ReconnectingConnection<ReplySlot> {
                 closeBecause(reason);
                 return;
             }
+            if (++repliesSeen % RuntimeMetrics.LATENCY_SAMPLE == 0) {
+                latency.update((System.nanoTime() - slot.sentAtNanos()) / 1000);
+            }
             slot.complete(reply);
         }
+    }
+
+    @Override
+    protected void connecting() {
+        metrics.backendConnects().inc();
     }
 }

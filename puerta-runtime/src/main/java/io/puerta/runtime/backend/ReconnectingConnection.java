@@ -244,8 +244,12 @@ public abstract class ReconnectingConnection<E> {
         }
     }
 
+    /** A connection attempt begins (event loop): for counting connects and reconnects. */
+    protected void connecting() {}
+
     private void connect() {
         state = State.CONNECTING;
+        connecting();
         ChannelFuture future = bootstrap
                 .apply(loop)
                 .handler(new ChannelInitializer<>() {

@@ -57,8 +57,9 @@ public record Settings(
      *
      * @param port -1 for none
      * @param token the bearer token its requests must carry (all but /health and /ready); "" for none
+     * @param tls whether it speaks HTTPS, with the client listener's certificate ({@code listen.tls})
      */
-    public record Admin(String host, int port, String token) {
+    public record Admin(String host, int port, String token, boolean tls) {
         @Override
         public String toString() {
             return "Admin[" + host + ":" + port + (token.isEmpty() ? "" : ", token hidden") + "]";

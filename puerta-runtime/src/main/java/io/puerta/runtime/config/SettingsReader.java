@@ -250,7 +250,13 @@ public final class SettingsReader {
         } catch (IllegalArgumentException e) {
             problems.add(e.getMessage());
         }
-        return new Settings.Admin(string("puerta.admin.host"), port, token);
+        boolean tls = problems.read(() -> config.getBoolean("puerta.admin.tls"), false);
+        if (tls && !config.hasPath("puerta.listen.tls.cert-file")
+                || tls && config.getString("puerta.listen.tls.cert-file").isEmpty()) {
+            problems.add("puerta.admin.tls: the admin listener speaks TLS with the client listener's certificate;"
+                    + " set puerta.listen.tls.cert-file and key-file");
+        }
+        return new Settings.Admin(string("puerta.admin.host"), port, token, tls);
     }
 
     /** {@code puerta.auth}: the proxy's users (none: no login asked), with their rights. */

@@ -42,6 +42,7 @@ public final class Listener implements AutoCloseable {
 
     private final ChannelGroup clients = new DefaultChannelGroup("puerta-clients", GlobalEventExecutor.INSTANCE);
     private final Admission admission;
+    private final ByteCounter bytes;
     private final EventLoopGroup group;
     private final Transport transport;
     private final FrontDoor frontDoor;
@@ -64,6 +65,8 @@ public final class Listener implements AutoCloseable {
         this.group = group;
         this.transport = transport;
         this.frontDoor = frontDoor;
+        this.bytes =
+                new ByteCounter(metrics.counter("puerta.client.bytes-in"), metrics.counter("puerta.client.bytes-out"));
         this.admission =
                 new Admission(settings.listen(), maxClients(settings.listen().maxClients()), metrics);
         this.idleClosed = metrics.counter("puerta.clients.idle-closed");
@@ -107,6 +110,7 @@ public final class Listener implements AutoCloseable {
                             // first, so that even a refusal reaches the client encrypted
                             ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
                         }
+                        ch.pipeline().addFirst("bytes", bytes);
                         String refused = admission.admit(ch);
                         if (refused != null) {
                             ch.pipeline().addLast("refusal", new Refusal(frontDoor, refused));
@@ -143,6 +147,20 @@ public final class Listener implements AutoCloseable {
      *
      * @return the problems, empty when every port is free
      */
+    /** What the TLS listener's files would fail on at start (check-config): one line naming them, or none. */
+    public static java.util.List<String> checkTls(Settings settings) {
+        Settings.Tls tls = settings.listen().tls();
+        if (tls == null) {
+            return java.util.List.of();
+        }
+        try {
+            ServerTls.build(tls);
+            return java.util.List.of();
+        } catch (IllegalArgumentException e) {
+            return java.util.List.of(e.getMessage());
+        }
+    }
+
     public static java.util.List<String> checkPorts(Settings settings) {
         java.util.List<String> problems = new java.util.ArrayList<>();
         Settings.Tls tls = settings.listen().tls();

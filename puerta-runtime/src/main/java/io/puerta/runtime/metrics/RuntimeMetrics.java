@@ -20,6 +20,19 @@ public final class RuntimeMetrics {
 
     private final com.codahale.metrics.Histogram latency;
     private final SlowLog slowLog;
+    private final Counter redirectsMoved;
+    private final Counter redirectsAsk;
+    private final Counter backendConnects;
+    private final Counter bytesIn;
+    private final Counter bytesOut;
+    private final com.codahale.metrics.Histogram batchSizes;
+    private final java.util.concurrent.ConcurrentHashMap<String, com.codahale.metrics.Histogram> backendLatency =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentHashMap<String, com.codahale.metrics.Histogram> commandLatency =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Commands timed by name; beyond this many names, the rest are timed together as {@code other}. */
+    static final int MAX_COMMANDS_TIMED = 128;
 
     public RuntimeMetrics(MetricRegistry registry) {
         this(registry, new SlowLog(-1, 0));
@@ -34,6 +47,12 @@ public final class RuntimeMetrics {
                 new com.codahale.metrics.Histogram(com.codahale.metrics.LockFreeExponentiallyDecayingReservoir.builder()
                         .build()));
         this.requests = registry.meter("puerta.requests");
+        this.redirectsMoved = registry.counter("puerta.redirects.moved");
+        this.redirectsAsk = registry.counter("puerta.redirects.ask");
+        this.backendConnects = registry.counter("puerta.backend.connects");
+        this.bytesIn = registry.counter("puerta.client.bytes-in");
+        this.bytesOut = registry.counter("puerta.client.bytes-out");
+        this.batchSizes = registry.register("puerta.routing.batch-size", newHistogram());
         this.protocolErrors = registry.counter("puerta.errors.protocol");
         this.routerFailures = registry.counter("puerta.errors.router");
         this.backendErrors = registry.counter("puerta.errors.backend");
@@ -64,6 +83,66 @@ public final class RuntimeMetrics {
     /** Requests slower than the slow log's threshold. */
     public SlowLog slowLog() {
         return slowLog;
+    }
+
+    private static com.codahale.metrics.Histogram newHistogram() {
+        return new com.codahale.metrics.Histogram(com.codahale.metrics.LockFreeExponentiallyDecayingReservoir.builder()
+                .build());
+    }
+
+    /** MOVED redirections the runtime followed for clients. */
+    public Counter redirectsMoved() {
+        return redirectsMoved;
+    }
+
+    /** ASK redirections the runtime followed for clients. */
+    public Counter redirectsAsk() {
+        return redirectsAsk;
+    }
+
+    /** Connections opened to backends: the first of each and every reconnect. */
+    public Counter backendConnects() {
+        return backendConnects;
+    }
+
+    /** Bytes read from clients, as they came over the wire (TLS records included). */
+    public Counter bytesIn() {
+        return bytesIn;
+    }
+
+    /** Bytes written to clients. */
+    public Counter bytesOut() {
+        return bytesOut;
+    }
+
+    /** How many requests the routing stage handled per batch (one flush per backend per batch). */
+    public com.codahale.metrics.Histogram batchSizes() {
+        return batchSizes;
+    }
+
+    /** A sample of one backend's reply latency (request written to reply read), in microseconds. */
+    public com.codahale.metrics.Histogram backendLatency(String address) {
+        return backendLatency.computeIfAbsent(address, a -> newHistogram());
+    }
+
+    /** Every backend's latency histogram, by address. */
+    public java.util.Map<String, com.codahale.metrics.Histogram> backendLatencies() {
+        return java.util.Map.copyOf(backendLatency);
+    }
+
+    /** A sample of one command's end-to-end latency, in microseconds; a bounded number of names, then "other". */
+    public com.codahale.metrics.Histogram commandLatency(String command) {
+        com.codahale.metrics.Histogram histogram = commandLatency.get(command);
+        if (histogram != null) {
+            return histogram;
+        }
+        String name = commandLatency.size() < MAX_COMMANDS_TIMED ? command : "other";
+        return commandLatency.computeIfAbsent(name, a -> newHistogram());
+    }
+
+    /** Every timed command's latency histogram, by name. */
+    public java.util.Map<String, com.codahale.metrics.Histogram> commandLatencies() {
+        return java.util.Map.copyOf(commandLatency);
     }
 
     /** Requests accepted from clients. */

@@ -15,6 +15,7 @@ public final class Dispatch {
     private final List<BackendConnection> dirty = new ArrayList<>();
     private final int maxBatch;
     private int sinceFlush;
+    private volatile java.util.function.LongConsumer batchSizes = size -> {};
 
     Dispatch(int maxBatch) {
         this.maxBatch = maxBatch;
@@ -27,6 +28,11 @@ public final class Dispatch {
         }
     }
 
+    /** Where each batch's size goes (metrics), from now on. */
+    void observeBatches(java.util.function.LongConsumer sizes) {
+        this.batchSizes = sizes;
+    }
+
     /** Counts one routed message; whether the batch is full and should be flushed now. */
     boolean countAndCheckFull() {
         return ++sinceFlush >= maxBatch;
@@ -34,6 +40,9 @@ public final class Dispatch {
 
     /** Hands every staged write to its connection's event loop. */
     void flush() {
+        if (sinceFlush > 0) {
+            batchSizes.accept(sinceFlush);
+        }
         sinceFlush = 0;
         for (int i = 0; i < dirty.size(); i++) {
             dirty.get(i).flush();

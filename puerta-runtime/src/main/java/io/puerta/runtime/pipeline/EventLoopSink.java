@@ -71,4 +71,9 @@ public final class EventLoopSink implements RequestSink {
     public void close() {
         endOfRead();
     }
+
+    @Override
+    public void observeBatches(java.util.function.LongConsumer sizes) {
+        stage.observeBatches(sizes);
+    }
 }

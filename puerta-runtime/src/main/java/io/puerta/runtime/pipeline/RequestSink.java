@@ -29,6 +29,9 @@ public interface RequestSink extends AutoCloseable {
      */
     void control(Runnable task);
 
+    /** Reports each routing batch's size (requests routed between two flushes) to {@code sizes}, for metrics. */
+    void observeBatches(java.util.function.LongConsumer sizes);
+
     /** Free places left (the ring's remaining capacity). */
     long remainingCapacity();
 

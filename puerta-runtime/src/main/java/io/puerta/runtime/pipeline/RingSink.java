@@ -26,6 +26,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class RingSink implements RequestSink {
 
+    private final RoutingStage stage;
+
     private static final Logger log = LoggerFactory.getLogger(RingSink.class);
 
     // Static and non-capturing: each translator resets every field of the slot it fills.
@@ -38,6 +40,7 @@ public final class RingSink implements RequestSink {
     private final RingBuffer<RequestEvent> ring;
 
     public RingSink(Settings.Pipeline settings) {
+        this.stage = new RoutingStage(settings.maxBatch());
         ThreadFactory threads = runnable -> {
             Thread thread = new Thread(runnable, "puerta-routing");
             thread.setDaemon(true);
@@ -49,7 +52,7 @@ public final class RingSink implements RequestSink {
                 threads,
                 ProducerType.MULTI,
                 waitStrategy(settings.waitStrategy()));
-        disruptor.handleEventsWith(new RoutingStage(settings.maxBatch()));
+        disruptor.handleEventsWith(stage);
         disruptor.setDefaultExceptionHandler(new KeepRouting());
         ring = disruptor.start();
     }
@@ -127,5 +130,10 @@ public final class RingSink implements RequestSink {
         public void handleOnShutdownException(Throwable ex) {
             log.error("routing stage failed to shut down", ex);
         }
+    }
+
+    @Override
+    public void observeBatches(java.util.function.LongConsumer sizes) {
+        stage.observeBatches(sizes);
     }
 }

@@ -30,7 +30,8 @@ final class RoutingStage implements EventHandler<RequestEvent> {
         } finally {
             event.clear();
         }
-        if (endOfBatch || dispatch.countAndCheckFull()) {
+        boolean full = dispatch.countAndCheckFull(); // counted always: the batch's size is a metric
+        if (endOfBatch || full) {
             dispatch.flush();
         }
     }
@@ -62,5 +63,9 @@ final class RoutingStage implements EventHandler<RequestEvent> {
 
     void flush() {
         dispatch.flush();
+    }
+
+    void observeBatches(java.util.function.LongConsumer sizes) {
+        dispatch.observeBatches(sizes);
     }
 }

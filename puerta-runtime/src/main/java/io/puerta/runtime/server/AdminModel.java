@@ -68,6 +68,16 @@ final class AdminModel implements AdminView {
     }
 
     @Override
+    public Map<String, com.codahale.metrics.Histogram> backendLatencies() {
+        return metrics.backendLatencies();
+    }
+
+    @Override
+    public Map<String, com.codahale.metrics.Histogram> commandLatencies() {
+        return metrics.commandLatencies();
+    }
+
+    @Override
     public boolean live() {
         return listener.get() != null;
     }

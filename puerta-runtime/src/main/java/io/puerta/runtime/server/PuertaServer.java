@@ -104,6 +104,7 @@ public final class PuertaServer implements AutoCloseable {
                 settings.backend())) {
             ProblemCollector problems = new ProblemCollector();
             Listener.checkPorts(settings).forEach(problems::add);
+            Listener.checkTls(settings).forEach(problems::add);
             PluginFactories factories =
                     new PluginFactories(backends, new MetricRegistry(), new RoutingStageTasks(), problems);
             Router router = createRouter(configuration, factories);
@@ -168,6 +169,7 @@ public final class PuertaServer implements AutoCloseable {
                 : new EventLoopSink(pipeline.maxBatch(), pipeline.ringSize());
         resources.push(ring);
         tasks.attach(ring);
+        ring.observeBatches(metrics.batchSizes()::update);
         metrics.registry().register("puerta.ring.remaining", (Gauge<Long>) ring::remainingCapacity);
 
         Authenticator authenticator = new Authenticator(settings.users());
@@ -204,12 +206,14 @@ public final class PuertaServer implements AutoCloseable {
             Listener open = frontend;
             admin = new AdminServer(
                     settings.admin(),
+                    settings.listen().tls(),
                     transport,
                     new AdminModel(settings, () -> open, backends, guard, ring, metrics, watcher),
                     metrics.registry());
             resources.push(admin);
             log.info(
-                    "admin listener on http://{}:{}/ (status page; /metrics, /ready, /status)",
+                    "admin listener on {}://{}:{}/ (status page; /metrics, /ready, /status)",
+                    admin.https() ? "https" : "http",
                     admin.address().getHostString(),
                     admin.address().getPort());
         }

@@ -145,6 +145,12 @@ class AdminListenerTest {
         assertTrue(metric("puerta_latency_micros_count") > 0, "the latency histogram is sampled");
         assertTrue(metric("puerta_backend_requests_total") >= 50, "requests per backend, labelled");
         assertEquals(1.0, metric("puerta_backend_up"));
+        assertTrue(metric("puerta_client_bytes_in_total") > 50 * 20, "bytes from clients");
+        assertTrue(metric("puerta_client_bytes_out_total") >= 50 * 5, "bytes to clients");
+        assertTrue(metric("puerta_backend_connects_total") >= 1, "connections to backends");
+        assertTrue(metric("puerta_routing_batch_size_count") > 0, "routing batches");
+        assertTrue(metric("puerta_command_latency_micros") > 0, "SET is timed by name");
+        assertTrue(metric("puerta_backend_latency_micros") > 0, "the backend's latency is sampled");
     }
 
     /**

@@ -63,6 +63,52 @@ class TlsListenerTest {
     }
 
     @Test
+    void theAdminListenerSpeaksHttpsWithTheListenersCertificate() throws Exception {
+        try (TestProxy proxy = TestProxy.start(
+                TestProxy.backends(redis) + "\nlisten.tls { port = 0, cert-file = \"" + dir.resolve("server.pem")
+                        + "\", key-file = \"" + dir.resolve("server.key") + "\" }\nadmin { port = 0, tls = true }",
+                null)) {
+            java.net.http.HttpClient https = java.net.http.HttpClient.newBuilder()
+                    .sslContext(certificates.trustingContext())
+                    .build();
+            var response = https.send(
+                    java.net.http.HttpRequest.newBuilder(
+                                    java.net.URI.create("https://127.0.0.1:" + proxy.adminPort() + "/health"))
+                            .build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode());
+            assertEquals("ok\n", response.body());
+            java.net.http.HttpClient plain = java.net.http.HttpClient.newHttpClient();
+            assertThrows(
+                    java.io.IOException.class,
+                    () -> plain.send(
+                            java.net.http.HttpRequest.newBuilder(
+                                            java.net.URI.create("http://127.0.0.1:" + proxy.adminPort() + "/health"))
+                                    .timeout(java.time.Duration.ofSeconds(5))
+                                    .build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString()));
+        }
+    }
+
+    @Test
+    void checkConfigNamesACertificateThatDoesNotLoad() throws Exception {
+        Path broken = dir.resolve("broken.pem");
+        java.nio.file.Files.writeString(
+                broken, "-----BEGIN CERTIFICATE-----\nnot a certificate\n-----END CERTIFICATE-----\n");
+        Path conf = dir.resolve("broken.conf");
+        java.nio.file.Files.writeString(
+                conf,
+                "puerta { " + TestProxy.backends(redis)
+                        + "\nplugins.dir = \"/nonexistent-puerta-plugins\"\nlisten.port = 0\nlisten.tls { port = 0, cert-file = \""
+                        + broken + "\", key-file = \"" + dir.resolve("server.key") + "\" } }");
+        Configuration configuration = Configuration.load(
+                io.puerta.runtime.config.ConfigLoader.forFile(java.util.Optional.of(conf)), java.util.Optional.empty());
+        io.puerta.runtime.config.ConfigProblems problems = assertThrows(
+                io.puerta.runtime.config.ConfigProblems.class, () -> PuertaServer.checkPlugins(configuration));
+        assertTrue(problems.getMessage().contains("puerta.listen.tls: cannot use " + broken), problems.getMessage());
+    }
+
+    @Test
     void tlsClientsAndPlainClientsSideBySide() throws Exception {
         try (TestProxy proxy = proxy("")) {
             assertEquals(

@@ -68,4 +68,7 @@ public final class RecordingSink implements RequestSink {
         published.forEach(Published::discard);
         published.clear();
     }
+
+    @Override
+    public void observeBatches(java.util.function.LongConsumer sizes) {}
 }

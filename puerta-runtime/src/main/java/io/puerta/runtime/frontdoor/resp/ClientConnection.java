@@ -181,6 +181,7 @@ final class ClientConnection extends ClientConnectionBase implements ClientSessi
         long nanos = System.nanoTime() - reply.readNanos;
         if (++timedCount % RuntimeMetrics.LATENCY_SAMPLE == 0) {
             metrics.latency().update(nanos / 1000);
+            metrics.commandLatency(reply.command).update(nanos / 1000);
         }
         if (metrics.slowLog().isSlow(nanos)) {
             metrics.slowLog().add(nanos, reply.command, reply.argCount, remoteHost + ":" + remotePort);

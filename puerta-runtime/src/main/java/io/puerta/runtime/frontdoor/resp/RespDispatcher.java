@@ -8,6 +8,7 @@ import io.puerta.runtime.backend.BackendConnection;
 import io.puerta.runtime.backend.BackendNode;
 import io.puerta.runtime.backend.BackendRegistry;
 import io.puerta.runtime.backend.ReplySlot;
+import io.puerta.runtime.metrics.RuntimeMetrics;
 import io.puerta.runtime.pipeline.Dispatch;
 import io.puerta.runtime.pipeline.RequestSink;
 import io.puerta.runtime.pipeline.RouterGuard;
@@ -35,12 +36,22 @@ public final class RespDispatcher implements StageHandler<RespRequest, ReplySlot
     private final Consumer<Redirect> redirected;
 
     public RespDispatcher(RouterGuard router, BackendRegistry backends, RequestSink sink) {
+        this(router, backends, sink, null);
+    }
+
+    /** @param metrics where followed redirections are counted; null for none */
+    public RespDispatcher(RouterGuard router, BackendRegistry backends, RequestSink sink, RuntimeMetrics metrics) {
         this.router = router;
         this.backends = backends;
         this.maxRedirects = router.maxRedirects();
         // from a backend event loop, without waiting: when the sink is full the news is dropped, and the router
         // learns the new owner again with the next redirection or topology refresh
-        this.redirected = redirect -> sink.tryControl(() -> router.redirected(redirect));
+        this.redirected = redirect -> {
+            if (metrics != null) {
+                (redirect.moved() ? metrics.redirectsMoved() : metrics.redirectsAsk()).inc();
+            }
+            sink.tryControl(() -> router.redirected(redirect));
+        };
     }
 
     /** The task that tells the router a client left. */

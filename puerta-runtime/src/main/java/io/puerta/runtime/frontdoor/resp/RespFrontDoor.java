@@ -38,7 +38,7 @@ public final class RespFrontDoor implements FrontDoor {
             RuntimeMetrics metrics,
             Authenticator authenticator) {
         this.sink = sink;
-        this.dispatcher = new RespDispatcher(router, backends, sink);
+        this.dispatcher = new RespDispatcher(router, backends, sink, metrics);
         this.limits = limits;
         this.respLimits = new RespLimits(
                 limits.maxArrayLength(), limits.maxBulkBytes(), limits.maxInlineBytes(), limits.maxRequestBytes());
