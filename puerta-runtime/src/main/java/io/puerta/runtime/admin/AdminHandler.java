@@ -40,6 +40,9 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private static final Logger log = LoggerFactory.getLogger(AdminHandler.class);
     private static final long DEADLINE_SECONDS = 5;
+    /** A reload may build a router that first asks the servers (a cluster's slots): longer than a status read. */
+    private static final long RELOAD_DEADLINE_SECONDS = 35;
+
     private static final String JSON = "application/json; charset=utf-8";
 
     /** What every connection's handler shares. */
@@ -151,7 +154,8 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             send(ctx, notAllowed(allowed), keepAlive);
             return;
         }
-        future.orTimeout(DEADLINE_SECONDS, TimeUnit.SECONDS).whenComplete((value, error) -> {
+        long deadline = allowed.equals("POST") ? RELOAD_DEADLINE_SECONDS : DEADLINE_SECONDS;
+        future.orTimeout(deadline, TimeUnit.SECONDS).whenComplete((value, error) -> {
             FullHttpResponse response;
             if (error != null) {
                 response = text(HttpResponseStatus.SERVICE_UNAVAILABLE, "no answer: " + describe(error) + "\n");
@@ -172,7 +176,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 ? error.getCause()
                 : error;
         return cause instanceof java.util.concurrent.TimeoutException
-                ? "the proxy did not answer within " + DEADLINE_SECONDS + " s"
+                ? "the proxy did not answer in time"
                 : String.valueOf(cause.getMessage());
     }
 

@@ -13,6 +13,8 @@ import javax.net.SocketFactory;
  */
 public final class BackendNode implements Backend {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(BackendNode.class);
+
     private final String name;
     private final String host;
     private final int port;
@@ -23,6 +25,9 @@ public final class BackendNode implements Backend {
     private final SocketFactory sockets;
     private volatile BackendHealth health = BackendHealth.UNKNOWN;
     private volatile LastCheck lastCheck;
+    /** Whether health checks run (they alone bring a backend back up, so only then may it be marked down). */
+    private final java.util.concurrent.atomic.AtomicBoolean checked;
+
     private final java.util.Set<io.netty.channel.Channel> attached = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     BackendNode(
@@ -33,7 +38,8 @@ public final class BackendNode implements Backend {
             BackendRole role,
             Credentials credentials,
             SocketFactory sockets,
-            BackendConnection[] connections) {
+            BackendConnection[] connections,
+            java.util.concurrent.atomic.AtomicBoolean checked) {
         this.name = name;
         this.host = host;
         this.port = port;
@@ -42,6 +48,19 @@ public final class BackendNode implements Backend {
         this.connections = connections;
         this.credentials = Optional.ofNullable(credentials);
         this.sockets = sockets;
+        this.checked = checked;
+    }
+
+    /**
+     * A connection to this backend was refused: marks it down at once (passive health), so that no new client is
+     * sent to it, when health checks run to bring it back; without them, nothing (it would stay down for good).
+     * Any thread.
+     */
+    public void passiveDown(String reason) {
+        if (checked.get() && health != BackendHealth.DOWN) {
+            health(BackendHealth.DOWN);
+            log.warn("backend {} is down: {} (until the health checks find it up again)", this, reason);
+        }
     }
 
     @Override

@@ -20,6 +20,7 @@ public final class BackendRegistry implements AutoCloseable {
     private final BackendConnector connector;
     private final Settings.BackendOptions options;
     private final SocketFactory sockets;
+    private final java.util.concurrent.atomic.AtomicBoolean checked = new java.util.concurrent.atomic.AtomicBoolean();
 
     public BackendRegistry(List<BackendSpec> specs, BackendConnector connector, Settings.BackendOptions options) {
         this.connector = connector;
@@ -110,7 +111,16 @@ public final class BackendRegistry implements AutoCloseable {
                 role,
                 credentials,
                 sockets,
-                connector.sharedConnections(host, port, credentials));
+                connector.sharedConnections(host, port, credentials),
+                checked);
+    }
+
+    /**
+     * Whether health checks run: then a refused connection marks its backend down at once (passive health), and the
+     * checks bring it back.
+     */
+    public void healthChecked(boolean running) {
+        checked.set(running);
     }
 
     /** A new connection to {@code node} for one client alone (see {@link io.puerta.spi.routing.ConnectionUse}). */

@@ -244,6 +244,12 @@ public abstract class ReconnectingConnection<E> {
         }
     }
 
+    /**
+     * A connection attempt failed (event loop): evidence the backend is down, before any health check says so
+     * (passive health; see {@link BackendNode#passiveDown}).
+     */
+    protected void connectFailed(String reason) {}
+
     /** A connection attempt begins (event loop): for counting connects and reconnects. */
     protected void connecting() {}
 
@@ -292,6 +298,7 @@ public abstract class ReconnectingConnection<E> {
                 log.debug(lastFailure);
             }
             failWaiting(lastFailure);
+            connectFailed(lastFailure);
             return;
         }
         channel = future.channel();

@@ -73,7 +73,8 @@ final class AdminCall {
             request.header("Authorization", "Bearer " + target.token());
         }
         try {
-            return http.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            // a reload may take the admin listener's whole deadline (35 s): wait a little longer
+            return http.send(request.timeout(Duration.ofSeconds(40)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             err.println("puerta: cannot reach the admin listener at " + target.uri("/") + " (" + e.getMessage()
                     + "); is Puerta running with admin.port set? (--admin HOST:PORT or --config FILE say where)");

@@ -159,10 +159,19 @@ final class ConfigWatcher implements AutoCloseable {
         }
         Reconfiguration.Applied applied;
         try {
-            applied = reconfiguration.apply(current.get(), next, changed).join();
-        } catch (ConfigProblems | java.util.concurrent.CompletionException e) {
-            String problems =
-                    e instanceof ConfigProblems p ? String.join("; ", p.problems()) : String.valueOf(e.getCause());
+            // bounded: a routing stage that does not take the change in time fails the reload, never hangs it
+            applied = reconfiguration
+                    .apply(current.get(), next, changed)
+                    .orTimeout(30, java.util.concurrent.TimeUnit.SECONDS)
+                    .join();
+        } catch (RuntimeException e) {
+            // ConfigProblems from building the new router; anything else (a plugin failing to close, say) is
+            // reported the same way, so that a reload always ends with an outcome
+            Throwable cause =
+                    e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+            String problems = cause instanceof ConfigProblems p
+                    ? String.join("; ", p.problems())
+                    : cause.getClass().getSimpleName() + ": " + cause.getMessage();
             log.error(
                     "{} ({}): the new configuration could not be applied; keeping the running one. {}",
                     file,
@@ -174,7 +183,7 @@ final class ConfigWatcher implements AutoCloseable {
                     new Reload(
                             trigger,
                             "rejected",
-                            e instanceof ConfigProblems p ? p.problems() : List.of(problems),
+                            cause instanceof ConfigProblems p ? p.problems() : List.of(problems),
                             changed,
                             System.currentTimeMillis()),
                     false);

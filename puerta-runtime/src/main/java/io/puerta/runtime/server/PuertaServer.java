@@ -287,6 +287,7 @@ public final class PuertaServer implements AutoCloseable {
     private synchronized void startHealthChecks(
             Configuration configuration, HealthChecker checker, BackendRegistry backends) {
         stopHealthChecks();
+        backends.healthChecked(checker != null);
         if (checker == null) {
             return;
         }

@@ -135,7 +135,7 @@ final class Reconfiguration implements AutoCloseable {
             // the router may take its own settings as they are (slot moves, say), keeping its state
             CompletableFuture<Boolean> took = new CompletableFuture<>();
             parts.ring().control(() -> took.complete(parts.router().reconfigure(settings.config())));
-            if (took.join()) {
+            if (took.orTimeout(10, TimeUnit.SECONDS).join()) {
                 if (healthChecks) {
                     parts.restartHealthChecks(next);
                 }

@@ -45,6 +45,11 @@ public final class MongoMuxConnection extends ReconnectingConnection<MongoExchan
         this.owner = owner;
     }
 
+    @Override
+    protected void connectFailed(String reason) {
+        node.passiveDown(reason);
+    }
+
     /** Sends an exchange (any thread): its frame goes out with this connection's own request id. */
     public void send(MongoExchange exchange) {
         if (!execute(() -> send(List.of(exchange)))) {

@@ -341,6 +341,7 @@ final class MongoClientHandler extends ClientConnectionBase implements MongoExch
                 String reason = "HostUnreachable: mongos " + node.address() + " unavailable: "
                         + (f.cause() == null ? "connect failed" : f.cause().getMessage());
                 routing.metrics().backendErrors().inc();
+                node.passiveDown(reason); // the next client's first message goes to a mongos that answers
                 closing = true;
                 releaseEarly();
                 channel.writeAndFlush(MongoRouting.error(first, reason)).addListener(ChannelFutureListener.CLOSE);
