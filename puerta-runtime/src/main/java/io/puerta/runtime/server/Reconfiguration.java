@@ -118,31 +118,37 @@ final class Reconfiguration implements AutoCloseable {
             }
         }
         Settings settings = next.settings();
+        boolean backendsChanged = changed.stream().anyMatch(k -> k.startsWith("puerta.backends"));
+        CompletableFuture<Applied> routed;
+        if (!routerSettings) {
+            if (healthChecks) {
+                parts.restartHealthChecks(next);
+            }
+            routed = CompletableFuture.completedFuture(new Applied(false, needRestart));
+        } else if (!backendsChanged && routerTakes(settings)) {
+            // the router took its own settings as they are (slot moves, say), keeping its state
+            if (healthChecks) {
+                parts.restartHealthChecks(next);
+            }
+            routed = CompletableFuture.completedFuture(new Applied(false, needRestart));
+        } else {
+            routed = rebuild(current, next, backendsChanged, healthChecks, needRestart);
+        }
+        // only once the router's part is sure (a router that cannot be built rejects the whole file)
         if (changed.stream().anyMatch(k -> k.startsWith("puerta.auth."))) {
             parts.authenticator().users(settings.users());
         }
         if (changed.stream().anyMatch(k -> k.startsWith("puerta.limits."))) {
             parts.limits().accept(settings.limits());
         }
-        boolean backendsChanged = changed.stream().anyMatch(k -> k.startsWith("puerta.backends"));
-        if (!routerSettings) {
-            if (healthChecks) {
-                parts.restartHealthChecks(next);
-            }
-            return CompletableFuture.completedFuture(new Applied(false, needRestart));
-        }
-        if (!backendsChanged) {
-            // the router may take its own settings as they are (slot moves, say), keeping its state
-            CompletableFuture<Boolean> took = new CompletableFuture<>();
-            parts.ring().control(() -> took.complete(parts.router().reconfigure(settings.config())));
-            if (took.orTimeout(10, TimeUnit.SECONDS).join()) {
-                if (healthChecks) {
-                    parts.restartHealthChecks(next);
-                }
-                return CompletableFuture.completedFuture(new Applied(false, needRestart));
-            }
-        }
-        return rebuild(current, next, backendsChanged, healthChecks, needRestart);
+        return routed;
+    }
+
+    /** Offers the router its new settings on the routing stage; whether it applied them itself. */
+    private boolean routerTakes(Settings settings) {
+        CompletableFuture<Boolean> took = new CompletableFuture<>();
+        parts.ring().control(() -> took.complete(parts.router().reconfigure(settings.config())));
+        return took.orTimeout(10, TimeUnit.SECONDS).join();
     }
 
     private CompletableFuture<Applied> rebuild(

@@ -85,6 +85,49 @@ class LiveReloadTest {
         }
     }
 
+    @Test
+    void usersChangeWithoutARestartAndLoggedInClientsStay() throws Exception {
+        String first = io.puerta.runtime.testing.KnownSecrets.make("first");
+        String second = io.puerta.runtime.testing.KnownSecrets.make("second");
+        try (RedisServerProcess server = RedisServerProcess.start()) {
+            Path file = Files.createTempFile("puerta-users", ".conf");
+            try {
+                Files.writeString(file, usersConfig(server, first));
+                try (TestProxy proxy = TestProxy.startFile(file);
+                        Jedis before = new Jedis("127.0.0.1", proxy.port(), 5_000)) {
+                    assertEquals("OK", before.auth("app", first));
+                    Files.writeString(file, usersConfig(server, second));
+                    HttpResponse<String> reload = HttpClient.newHttpClient()
+                            .send(
+                                    HttpRequest.newBuilder(
+                                                    URI.create("http://127.0.0.1:" + proxy.adminPort() + "/reload"))
+                                            .POST(HttpRequest.BodyPublishers.noBody())
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString());
+                    assertTrue(reload.body().contains("\"outcome\":\"applied\""), reload.body());
+                    try (Jedis after = new Jedis("127.0.0.1", proxy.port(), 5_000)) {
+                        redis.clients.jedis.exceptions.JedisDataException refused =
+                                org.junit.jupiter.api.Assertions.assertThrows(
+                                        redis.clients.jedis.exceptions.JedisDataException.class,
+                                        () -> after.auth("app", first));
+                        assertTrue(refused.getMessage().startsWith("WRONGPASS"), refused.getMessage());
+                        assertEquals("OK", after.auth("app", second));
+                    }
+                    assertEquals("OK", before.set("still", "here"), "a client logged in before stays");
+                }
+            } finally {
+                Files.deleteIfExists(file);
+            }
+        }
+    }
+
+    private static String usersConfig(RedisServerProcess server, String password) {
+        return "puerta {\n listen.port = 0\n plugins.dir = \"/nonexistent-puerta-plugins\"\n admin.port = 0\n"
+                + " router = pikiwidb-ring\n reload.check-interval = 0s\n"
+                + " backends = [ { address = \"" + server.address() + "\" } ]\n"
+                + " auth.users.app.password = \"" + password + "\"\n}\n";
+    }
+
     /**
      * The i-th configuration: the servers in turn two or three (one added, then removed), with changing weights,
      * health-check interval and hash tag; every tenth also changes a setting that needs a restart.
