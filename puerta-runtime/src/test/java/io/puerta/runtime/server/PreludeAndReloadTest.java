@@ -76,8 +76,14 @@ class PreludeAndReloadTest {
             assertEquals("hello", greeting(client));
             write(conf, "bonjour", "100ms");
             awaitGreeting(client, "bonjour");
-            assertEquals(
-                    1, proxy.server().metrics().counter("puerta.config.reloads").getCount());
+            // counted once the reload's outcome is complete, a moment after the router took the change
+            io.puerta.runtime.testing.Await.until(
+                    "the reload is counted",
+                    () -> proxy.server()
+                                    .metrics()
+                                    .counter("puerta.config.reloads")
+                                    .getCount()
+                            == 1);
 
             Files.writeString(
                     conf, Files.readString(conf).replace("pipeline.ring-size = 1024", "pipeline.ring-size = 1000"));
