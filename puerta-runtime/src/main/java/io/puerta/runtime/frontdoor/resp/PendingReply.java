@@ -19,7 +19,9 @@ public final class PendingReply extends ReplySlot {
     private final boolean closeAfter;
     private volatile ByteBuf reply;
     private volatile ReplyStream stream;
-    // the client's event loop only: when the request was read, and what it was (for latency and the slow log)
+    // for latency and the slow log. readNanos and argCount: written and read on the client's event loop. command:
+    // written on the routing stage before the request goes on, read on the client's event loop after the reply
+    // completed (the volatile reply orders the two)
     long readNanos;
     String command;
     int argCount;

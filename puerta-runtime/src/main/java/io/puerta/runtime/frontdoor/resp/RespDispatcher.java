@@ -34,6 +34,7 @@ public final class RespDispatcher implements StageHandler<RespRequest, ReplySlot
     private final BackendRegistry backends;
     private final int maxRedirects;
     private final Consumer<Redirect> redirected;
+    private final io.puerta.runtime.metrics.SlowLog slowLog;
 
     public RespDispatcher(RouterGuard router, BackendRegistry backends, RequestSink sink) {
         this(router, backends, sink, null);
@@ -44,6 +45,7 @@ public final class RespDispatcher implements StageHandler<RespRequest, ReplySlot
         this.router = router;
         this.backends = backends;
         this.maxRedirects = router.maxRedirects();
+        this.slowLog = metrics == null ? null : metrics.slowLog();
         // from a backend event loop, without waiting: when the sink is full the news is dropped, and the router
         // learns the new owner again with the next redirection or topology refresh
         this.redirected = redirect -> {
@@ -62,6 +64,15 @@ public final class RespDispatcher implements StageHandler<RespRequest, ReplySlot
     @Override
     public void route(RespRequest request, ReplySlot reply, Dispatch dispatch) {
         try {
+            String name = request.name();
+            if (reply instanceof PendingReply pending) {
+                pending.command = name; // for the latency by command and the slow log
+            }
+            if (slowLog != null && name.equals("SLOWLOG")) {
+                // the proxy's own slow log, end to end through the proxy (the servers' own are theirs)
+                reply.complete(SlowLogCommand.answer(ByteBufAllocator.DEFAULT, request, slowLog));
+                return;
+            }
             decide(request, reply, dispatch);
         } finally {
             request.release(); // no-op when the frame went to a backend
