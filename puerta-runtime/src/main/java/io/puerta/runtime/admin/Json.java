@@ -1,5 +1,6 @@
 package io.puerta.runtime.admin;
 
+import io.puerta.runtime.audit.Audit;
 import java.util.Map;
 
 /** Writes JSON from maps (string keys), lists, strings, numbers, booleans and null: what status and config hold. */
@@ -53,25 +54,6 @@ public final class Json {
     }
 
     private static void string(StringBuilder out, String text) {
-        out.append('"');
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20 || c == '<' || c == '>' || c == '&') {
-                        // control characters, and what could close a script tag in a page that embeds it
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        out.append('"');
+        out.append(Audit.quote(text));
     }
 }

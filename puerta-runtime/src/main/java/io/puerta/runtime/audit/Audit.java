@@ -87,8 +87,8 @@ public final class Audit {
         return json.append(']').toString();
     }
 
-    /** A JSON string: quotes, backslashes and control characters escaped. */
-    static String quote(String value) {
+    /** A JSON string: quotes, backslashes and control characters escaped. The admin listener's JSON uses it too. */
+    public static String quote(String value) {
         StringBuilder json = new StringBuilder(value.length() + 2).append('"');
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);

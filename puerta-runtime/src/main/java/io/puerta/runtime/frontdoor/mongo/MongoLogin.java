@@ -7,7 +7,6 @@ import io.puerta.runtime.access.ScramServer;
 import io.puerta.runtime.access.User;
 import io.puerta.runtime.access.Users;
 import io.puerta.runtime.protocol.mongo.BsonWriter;
-import io.puerta.runtime.protocol.mongo.MongoFrame;
 import io.puerta.runtime.protocol.mongo.MongoReplies;
 import io.puerta.runtime.protocol.mongo.MongoRequest;
 import java.nio.charset.StandardCharsets;
@@ -157,9 +156,6 @@ final class MongoLogin {
     }
 
     private static Verdict reply(MongoRequest request, ByteBufAllocator alloc, ByteBuf body, long delay) {
-        ByteBuf reply = request.opCode() == MongoFrame.OP_QUERY
-                ? MongoReplies.opReply(alloc, request.requestId(), body)
-                : MongoReplies.opMsg(alloc, MongoReplies.nextId(), request.requestId(), body);
-        return new Verdict(reply, delay);
+        return new Verdict(MongoReplies.reply(alloc, request.opCode(), request.requestId(), body), delay);
     }
 }

@@ -62,6 +62,11 @@ public final class MongoReplies {
                 .int32("code", code)
                 .string("codeName", codeName)
                 .finish();
+        return reply(alloc, opCode, responseTo, body);
+    }
+
+    /** {@code body} (consumed) as the answer to a request of {@code opCode}: an OP_REPLY to an OP_QUERY, else an OP_MSG. */
+    public static ByteBuf reply(ByteBufAllocator alloc, int opCode, int responseTo, ByteBuf body) {
         return opCode == MongoFrame.OP_QUERY
                 ? opReply(alloc, responseTo, body)
                 : opMsg(alloc, nextId(), responseTo, body);

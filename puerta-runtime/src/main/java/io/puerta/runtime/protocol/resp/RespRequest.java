@@ -34,20 +34,15 @@ public final class RespRequest extends OwnedFrame implements RespCommand {
         ByteBuf frame = RespWriter.array(alloc, args);
         int[] starts = new int[args.size()];
         int[] lengths = new int[args.size()];
-        int at = headerLength('*', args.size());
+        int at = RespWriter.arrayHeaderLength(args.size());
         for (int i = 0; i < args.size(); i++) {
             int length = args.get(i).length;
-            at += headerLength('$', length);
+            at += RespWriter.bulkHeaderLength(length);
             starts[i] = at;
             lengths[i] = length;
             at += length + 2;
         }
         return new RespRequest(client, frame, starts, lengths);
-    }
-
-    /** The length of "{type}{n}\r\n". */
-    private static int headerLength(char type, int n) {
-        return 1 + Integer.toString(n).length() + 2;
     }
 
     @Override

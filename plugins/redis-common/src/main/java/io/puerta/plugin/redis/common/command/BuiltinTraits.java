@@ -47,8 +47,8 @@ final class BuiltinTraits {
 
     /** Whether a command of the built-in table may change data: every keyed command not marked read-only. */
     static boolean writes(String name, CommandSpec spec) {
-        return categories(name, spec).contains("write")
-                || (categories(name, spec).contains("scripting") && !name.endsWith("_RO"));
+        Set<String> categories = categories(name, spec);
+        return categories.contains("write") || (categories.contains("scripting") && !name.endsWith("_RO"));
     }
 
     /**
