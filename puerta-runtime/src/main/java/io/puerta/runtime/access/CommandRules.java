@@ -96,9 +96,4 @@ public final class CommandRules {
     public boolean usesCategories() {
         return usesCategories;
     }
-
-    /** Whether a rule names {@code name} (upper case) itself, or its subcommand. */
-    boolean namesCommand(String name) {
-        return rules.stream().anyMatch(r -> name.equals(r.name));
-    }
 }
