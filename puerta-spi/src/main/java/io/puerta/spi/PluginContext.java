@@ -36,4 +36,12 @@ public interface PluginContext {
 
     /** Where this plugin reports its metrics. */
     io.puerta.spi.metrics.PluginMetrics metrics();
+
+    /**
+     * Closes the runtime's shared connections to {@code backend} now: the requests in flight there fail with
+     * {@code reason} (their outcome is unknown), and the next request connects anew. For a router that learned that a
+     * backend which stopped answering has lost its role (a stalled master failed over), so that its clients get an
+     * answer now rather than after the request timeout. Any thread.
+     */
+    default void resetConnections(Backend backend, String reason) {}
 }

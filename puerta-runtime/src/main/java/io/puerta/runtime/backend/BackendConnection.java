@@ -31,6 +31,8 @@ public final class BackendConnection extends ReconnectingConnection<ReplySlot> {
     private final BackendConnector connector;
     private final RuntimeMetrics metrics;
     private final boolean dedicated;
+    private final String host;
+    private final int port;
     private final Credentials credentials;
     private final Runnable resumeReading = this::resumeReading;
 
@@ -60,6 +62,8 @@ public final class BackendConnection extends ReconnectingConnection<ReplySlot> {
         this.credentials = credentials;
         this.latency = metrics.backendLatency(host + ":" + port);
         this.dedicated = dedicated;
+        this.host = host;
+        this.port = port;
     }
 
     /** Whether this is one client's own connection (no request timeout: blocking commands wait as asked). */
@@ -146,6 +150,13 @@ public final class BackendConnection extends ReconnectingConnection<ReplySlot> {
         slot.releaseRequest();
         metrics.backendErrors().inc();
         slot.fail(reason);
+    }
+
+    @Override
+    protected void notSent(ReplySlot slot, String reason) {
+        slot.releaseRequest();
+        metrics.backendErrors().inc();
+        slot.notSent(reason);
     }
 
     @Override
@@ -264,5 +275,15 @@ public final class BackendConnection extends ReconnectingConnection<ReplySlot> {
     @Override
     protected void connecting() {
         metrics.backendConnects().inc();
+    }
+
+    @Override
+    protected void connectFailed(String reason) {
+        connector.trouble(host, port, reason, true);
+    }
+
+    @Override
+    protected void stalled(String reason) {
+        connector.trouble(host, port, reason, false);
     }
 }

@@ -24,6 +24,14 @@ public final class BackendConnector {
     private final RuntimeMetrics metrics;
     private final List<List<String>> greeting = new CopyOnWriteArrayList<>();
     private final BackendTls tls;
+    private volatile TroubleListener trouble = (host, port, reason, refused) -> {};
+
+    /** Told of a backend in trouble: a refused connection, a request left unanswered for long. Event loops. */
+    @FunctionalInterface
+    public interface TroubleListener {
+        /** @param refused whether a connection attempt failed (else requests wait unanswered) */
+        void trouble(String host, int port, String reason, boolean refused);
+    }
 
     public BackendConnector(
             EventLoopGroup group, Transport transport, Settings.BackendOptions options, RuntimeMetrics metrics) {
@@ -66,6 +74,15 @@ public final class BackendConnector {
 
     BackendConnection connection(String host, int port, Credentials credentials, boolean dedicated) {
         return new BackendConnection(host, port, group.next(), this, options, metrics, credentials, dedicated);
+    }
+
+    /** Who is told of backends in trouble (the server: passive health, and the router's topology). */
+    public void onTrouble(TroubleListener listener) {
+        this.trouble = listener;
+    }
+
+    void trouble(String host, int port, String reason, boolean refused) {
+        trouble.trouble(host, port, reason, refused);
     }
 
     /** TLS to the backends, or null. */

@@ -170,6 +170,16 @@ public final class BackendNode implements Backend {
     }
 
     /**
+     * Closes this backend's shared connections now, without retiring them: what is in flight fails with
+     * {@code reason}, and the next request connects anew (a router learned that the backend lost its role).
+     */
+    public void reset(String reason) {
+        for (BackendConnection connection : connections) {
+            connection.reset(reason);
+        }
+    }
+
+    /**
      * The last health check of this backend, for operators.
      *
      * @param healthy whether it passed

@@ -63,6 +63,12 @@ public abstract class ReconnectingConnection<E> {
     private String closeReason;
     private boolean reportedDown;
     private ScheduledFuture<?> timeoutCheck;
+    private long lastStallReport = System.nanoTime() - STALL_REPORT_NANOS;
+
+    /** How long a request may wait for its reply before the backend counts as possibly stalled. */
+    static final long STALL_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+
+    private static final long STALL_REPORT_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     /**
      * @param kind what the backend is called in messages ("backend", "mongos")
@@ -98,6 +104,14 @@ public abstract class ReconnectingConnection<E> {
 
     /** Answers a request that will never be sent or answered with an error naming {@code reason}; releases it. */
     protected abstract void fail(E request, String reason);
+
+    /**
+     * A request could not be sent (the connection was refused, or closed before it was ready): it never reached the
+     * backend, so it may be routed again. The default fails it.
+     */
+    protected void notSent(E request, String reason) {
+        fail(request, reason);
+    }
 
     /** Fails every request in flight (the connection is gone) and forgets them. */
     protected abstract void failInFlight(String reason);
@@ -156,7 +170,7 @@ public abstract class ReconnectingConnection<E> {
     public final void close(String reason) {
         execute(() -> {
             state = State.CLOSED;
-            failWaiting(reason);
+            failWaiting(reason, false);
             if (channel != null) {
                 closeReason = reason;
                 channel.close();
@@ -181,7 +195,7 @@ public abstract class ReconnectingConnection<E> {
             case DISCONNECTED -> {
                 if (System.nanoTime() - retryAfterNanos < 0) {
                     for (E request : requests) {
-                        fail(request, lastFailure);
+                        notSent(request, lastFailure);
                     }
                 } else {
                     queue(requests);
@@ -214,7 +228,7 @@ public abstract class ReconnectingConnection<E> {
         closeReason = reason;
         lastFailure = reason;
         retryAfterNanos = System.nanoTime() + options.reconnectBackoff().toNanos();
-        failWaiting(reason);
+        failWaiting(reason, false);
         channel.close();
     }
 
@@ -249,6 +263,12 @@ public abstract class ReconnectingConnection<E> {
      * (passive health; see {@link BackendNode#passiveDown}).
      */
     protected void connectFailed(String reason) {}
+
+    /**
+     * The oldest request in flight has waited longer than {@link #STALL_NANOS} (event loop): the backend may have
+     * stalled. Told again every second while it lasts.
+     */
+    protected void stalled(String reason) {}
 
     /** A connection attempt begins (event loop): for counting connects and reconnects. */
     protected void connecting() {}
@@ -297,8 +317,8 @@ public abstract class ReconnectingConnection<E> {
             } else {
                 log.debug(lastFailure);
             }
-            failWaiting(lastFailure);
             connectFailed(lastFailure);
+            failWaiting(lastFailure, true);
             return;
         }
         channel = future.channel();
@@ -318,12 +338,23 @@ public abstract class ReconnectingConnection<E> {
 
     /** A backend that stops answering costs its clients one timeout, not a hang. */
     private void checkTimeouts() {
-        if (channel != null
-                && System.nanoTime() - oldestSentAtNanos()
-                        > options.requestTimeout().toNanos()) {
+        if (channel == null) {
+            return;
+        }
+        long now = System.nanoTime();
+        long waited = now - oldestSentAtNanos();
+        if (waited > options.requestTimeout().toNanos()) {
             closeBecause(
                     name + " did not reply within " + options.requestTimeout().toMillis() + " ms");
+        } else if (waited > STALL_NANOS && now - lastStallReport > STALL_REPORT_NANOS) {
+            lastStallReport = now;
+            stalled(name + " has left a request unanswered for " + TimeUnit.NANOSECONDS.toMillis(waited) + " ms");
         }
+    }
+
+    /** Closes the current connection, if any: what is in flight fails with {@code reason}; the next request reconnects. */
+    public final void reset(String reason) {
+        execute(() -> closeBecause(reason));
     }
 
     private void onClosed(Channel closed) {
@@ -345,13 +376,18 @@ public abstract class ReconnectingConnection<E> {
             log.warn("{}; failing {} requests in flight", reason, inFlight());
         }
         failInFlight(reason);
-        failWaiting(reason);
+        failWaiting(reason, state != State.CLOSED);
     }
 
-    private void failWaiting(String reason) {
+    /** @param unsent whether they may be routed again (they never reached the backend and the proxy goes on) */
+    private void failWaiting(String reason, boolean unsent) {
         E request;
         while ((request = waiting.poll()) != null) {
-            fail(request, reason);
+            if (unsent) {
+                notSent(request, reason);
+            } else {
+                fail(request, reason);
+            }
         }
     }
 

@@ -22,6 +22,14 @@ public abstract class ReplySlot {
         complete(RespWriter.error(ByteBufAllocator.DEFAULT, message));
     }
 
+    /**
+     * The request never reached its backend (the connection was refused, or closed before it was ready): a slot that
+     * can route it again may hold it; the default fails it. Its request bytes were already released.
+     */
+    public void notSent(String reason) {
+        fail(reason);
+    }
+
     /** Gives the slot the request bytes to send; the slot owns them until {@link #takeRequest}. */
     public final void stage(ByteBuf requestBytes) {
         this.request = requestBytes;

@@ -106,6 +106,29 @@ public final class RouterGuard {
         return Math.max(0, guarded(aware::maxRedirects, 0, "say how many redirections to follow; following none"));
     }
 
+    /** How long a request that could not be sent may be held and routed again: zero unless the router says. */
+    public java.time.Duration holdUnsent() {
+        if (!(router instanceof RedirectAware aware)) {
+            return java.time.Duration.ZERO;
+        }
+        java.time.Duration hold =
+                guarded(aware::holdUnsent, java.time.Duration.ZERO, "say how long to hold unsent requests; none");
+        return hold == null || hold.isNegative() ? java.time.Duration.ZERO : hold;
+    }
+
+    /** Tells a {@link RedirectAware} router that a backend is in trouble (on the routing stage). */
+    public void unreachable(io.puerta.spi.backend.Backend backend, String reason) {
+        if (router instanceof RedirectAware aware) {
+            guarded(
+                    () -> {
+                        aware.unreachable(backend, reason);
+                        return null;
+                    },
+                    null,
+                    "take an unreachable backend into account");
+        }
+    }
+
     /** Tells a {@link RedirectAware} router about a redirection the runtime followed (on the routing stage). */
     public void redirected(Redirect redirect) {
         if (router instanceof RedirectAware aware) {

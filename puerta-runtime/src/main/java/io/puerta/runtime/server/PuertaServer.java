@@ -142,10 +142,9 @@ public final class PuertaServer implements AutoCloseable {
                     () -> separate.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
             backendLoops = separate;
         }
-        BackendRegistry backends = new BackendRegistry(
-                settings.backends(),
-                new BackendConnector(backendLoops, transport, settings.backend(), backendTls(settings), metrics),
-                settings.backend());
+        BackendConnector connector =
+                new BackendConnector(backendLoops, transport, settings.backend(), backendTls(settings), metrics);
+        BackendRegistry backends = new BackendRegistry(settings.backends(), connector, settings.backend());
         resources.push(backends);
 
         ProblemCollector problems = new ProblemCollector();
@@ -171,6 +170,14 @@ public final class PuertaServer implements AutoCloseable {
         tasks.attach(ring);
         ring.observeBatches(metrics.batchSizes()::update);
         metrics.registry().register("puerta.ring.remaining", (Gauge<Long>) ring::remainingCapacity);
+        connector.onTrouble((host, port, reason, refused) -> {
+            io.puerta.runtime.backend.BackendNode node = backends.backend(host, port);
+            if (refused) {
+                node.passiveDown(reason); // when health checks run, which bring it back
+            }
+            // from an event loop, without waiting: when the stage is full the news is dropped, and comes again
+            ring.tryControl(() -> guard.unreachable(node, reason));
+        });
 
         Authenticator authenticator = new Authenticator(settings.users());
         resources.push(authenticator);

@@ -50,6 +50,11 @@ final class RuntimePluginContext implements PluginContext {
     }
 
     @Override
+    public void resetConnections(Backend backend, String reason) {
+        backends.resolve(backend).reset(reason);
+    }
+
+    @Override
     public PluginMetrics metrics() {
         return metrics;
     }

@@ -74,6 +74,32 @@ public final class RedisServerProcess implements AutoCloseable {
         }
     }
 
+    /** Freezes the server (SIGSTOP): it accepts connections (the kernel does) but answers nothing. */
+    public void pause() {
+        signal("STOP");
+    }
+
+    /** Lets a frozen server go on (SIGCONT). */
+    public void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+                    .inheritIO()
+                    .start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Starts the server again on the same port. */
     public void restart(String... extraArgs) {
         stop();

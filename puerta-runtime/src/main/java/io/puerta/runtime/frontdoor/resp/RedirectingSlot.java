@@ -6,6 +6,8 @@ import io.puerta.runtime.backend.BackendConnection;
 import io.puerta.runtime.backend.BackendNode;
 import io.puerta.runtime.backend.BackendRegistry;
 import io.puerta.runtime.backend.ReplySlot;
+import io.puerta.runtime.protocol.resp.RespRequest;
+import io.puerta.spi.request.ClientInfo;
 import io.puerta.spi.routing.Redirect;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
@@ -15,6 +17,10 @@ import java.util.function.Function;
  * Follows Redis Cluster redirections for one request: it keeps the request bytes, and when the backend answers
  * {@code -MOVED slot host:port} or {@code -ASK slot host:port}, sends them again to that node (after
  * {@code ASKING}, for ASK) instead of passing the error on, up to a bound. Runs on backend event loops.
+ *
+ * <p>A request that never reached its backend (refused connection, a master marked down) is held instead of failed,
+ * for as long as the router allows ({@link io.puerta.spi.routing.RedirectAware#holdUnsent}): the dispatcher routes it
+ * again every 100 ms, so a failover costs the client a wait. A request that reached a backend is never sent twice.
  */
 final class RedirectingSlot extends ReplySlot {
 
@@ -25,8 +31,14 @@ final class RedirectingSlot extends ReplySlot {
     private final Function<BackendNode, BackendConnection> connections;
     private final String noConnection;
     private final Consumer<Redirect> notify;
+    private final ClientInfo requester;
+    private final long holdNanos;
+    private final Consumer<RedirectingSlot> hold;
     private ByteBuf original;
     private int redirectsLeft;
+    private boolean holding;
+    private long holdUntil;
+    private String lastReason;
 
     RedirectingSlot(
             ReplySlot client,
@@ -35,7 +47,10 @@ final class RedirectingSlot extends ReplySlot {
             Function<BackendNode, BackendConnection> connections,
             String noConnection,
             int maxRedirects,
-            Consumer<Redirect> notify) {
+            Consumer<Redirect> notify,
+            ClientInfo requester,
+            long holdNanos,
+            Consumer<RedirectingSlot> hold) {
         this.client = client;
         this.original = original;
         this.backends = backends;
@@ -43,7 +58,51 @@ final class RedirectingSlot extends ReplySlot {
         this.noConnection = noConnection;
         this.redirectsLeft = maxRedirects;
         this.notify = notify;
+        this.requester = requester;
+        this.holdNanos = holdNanos;
+        this.hold = hold;
         stage(original.retainedDuplicate());
+    }
+
+    @Override
+    public void notSent(String reason) {
+        if (!mayHold()) {
+            giveUp(reason);
+            return;
+        }
+        if (!holding) {
+            holding = true;
+            holdUntil = System.nanoTime() + holdNanos;
+        }
+        lastReason = reason;
+        hold.accept(this);
+    }
+
+    /** Whether the request may still be held rather than sent (or failed) now. */
+    boolean mayHold() {
+        return original != null && holdNanos > 0 && (!holding || System.nanoTime() - holdUntil < 0);
+    }
+
+    /** The request as the client sent it, to route again (the caller releases it); null if it cannot be read. */
+    RespRequest requestAgain() {
+        return original == null ? null : RespRequest.parse(requester, original);
+    }
+
+    /** Where the client's requests go on a node (its shared connection). */
+    BackendConnection connectionTo(BackendNode node) {
+        return connections.apply(node);
+    }
+
+    /** Sends the held request to {@code target}, from any thread. */
+    void resend(BackendConnection target) {
+        stage(original.retainedDuplicate());
+        target.submit(this);
+    }
+
+    /** Ends the hold with an error: {@code reason}, or the last reason it could not be sent. */
+    void giveUp(String reason) {
+        release();
+        client.fail(reason != null ? reason : lastReason);
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.puerta.runtime.backend.BackendConnection;
 import io.puerta.runtime.backend.BackendNode;
 import io.puerta.runtime.backend.BackendRegistry;
@@ -15,12 +16,15 @@ import io.puerta.runtime.pipeline.RouterGuard;
 import io.puerta.runtime.pipeline.StageHandler;
 import io.puerta.runtime.protocol.resp.RespRequest;
 import io.puerta.runtime.protocol.resp.RespWriter;
+import io.puerta.spi.backend.BackendHealth;
 import io.puerta.spi.routing.ConnectionUse;
 import io.puerta.spi.routing.Prelude;
 import io.puerta.spi.routing.Redirect;
 import io.puerta.spi.routing.RouteDecision;
 import io.puerta.spi.routing.SplitPart;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -30,11 +34,16 @@ import java.util.function.Function;
  */
 public final class RespDispatcher implements StageHandler<RespRequest, ReplySlot> {
 
+    /** How long a held request waits before it is routed again. */
+    static final long ROUTE_AGAIN_MILLIS = 100;
+
     private final RouterGuard router;
     private final BackendRegistry backends;
     private final int maxRedirects;
     private final Consumer<Redirect> redirected;
     private final io.puerta.runtime.metrics.SlowLog slowLog;
+    private final long holdUnsentNanos;
+    private final RequestSink sink;
 
     public RespDispatcher(RouterGuard router, BackendRegistry backends, RequestSink sink) {
         this(router, backends, sink, null);
@@ -45,6 +54,8 @@ public final class RespDispatcher implements StageHandler<RespRequest, ReplySlot
         this.router = router;
         this.backends = backends;
         this.maxRedirects = router.maxRedirects();
+        this.holdUnsentNanos = router.holdUnsent().toNanos();
+        this.sink = sink;
         this.slowLog = metrics == null ? null : metrics.slowLog();
         // from a backend event loop, without waiting: when the sink is full the news is dropped, and the router
         // learns the new owner again with the next redirection or topology refresh
@@ -106,7 +117,8 @@ public final class RespDispatcher implements StageHandler<RespRequest, ReplySlot
                 return;
             }
             Connections connections = connections(forward.connection(), session, client);
-            BackendConnection target = connections.to(backends.resolve(forward.backend()));
+            BackendNode node = backends.resolve(forward.backend());
+            BackendConnection target = connections.to(node);
             if (target == null) {
                 reply.fail(connections.refusal());
                 return;
@@ -115,10 +127,10 @@ public final class RespDispatcher implements StageHandler<RespRequest, ReplySlot
             if (forward.connection() == ConnectionUse.SUBSCRIPTION) {
                 subscribe(target, reply, session, dispatch);
             } else {
-                send(target, reply, forward.prelude(), connections, dispatch);
+                send(node, target, reply, forward.prelude(), connections, dispatch, request.client());
             }
         } else if (decision instanceof RouteDecision.Split split) {
-            split(split, reply, session, client, dispatch);
+            split(split, reply, session, request.client(), dispatch);
         } else if (decision instanceof RouteDecision.Respond respond) {
             reply.complete(Unpooled.copiedBuffer(respond.reply()));
         } else if (decision instanceof RouteDecision.Fail fail) {
@@ -127,12 +139,18 @@ public final class RespDispatcher implements StageHandler<RespRequest, ReplySlot
     }
 
     private void split(
-            RouteDecision.Split split, ReplySlot reply, ClientSession session, long client, Dispatch dispatch) {
-        Connections connections = connections(split.connection(), session, client);
+            RouteDecision.Split split,
+            ReplySlot reply,
+            ClientSession session,
+            io.puerta.spi.request.ClientInfo client,
+            Dispatch dispatch) {
+        Connections connections = connections(split.connection(), session, client.connectionId());
         List<SplitPart> parts = split.parts();
         BackendConnection[] targets = new BackendConnection[parts.size()];
+        BackendNode[] nodes = new BackendNode[parts.size()];
         for (int i = 0; i < parts.size(); i++) {
-            targets[i] = connections.to(backends.resolve(parts.get(i).backend()));
+            nodes[i] = backends.resolve(parts.get(i).backend());
+            targets[i] = connections.to(nodes[i]);
             if (targets[i] == null) {
                 reply.fail(connections.refusal());
                 return;
@@ -145,11 +163,13 @@ public final class RespDispatcher implements StageHandler<RespRequest, ReplySlot
             partSlot.stage(RespWriter.array(ByteBufAllocator.DEFAULT, part.args()));
             // a dedicated split is a transaction: its parts are never re-sent alone
             send(
+                    nodes[i],
                     targets[i],
                     partSlot,
                     part.prelude(),
                     split.connection() == ConnectionUse.SHARED ? connections : null,
-                    dispatch);
+                    dispatch,
+                    client);
         }
     }
 
@@ -178,17 +198,32 @@ public final class RespDispatcher implements StageHandler<RespRequest, ReplySlot
      * @param redirectVia where redirections are followed, or null to pass them on to the client
      */
     private void send(
-            BackendConnection target, ReplySlot slot, Prelude prelude, Connections redirectVia, Dispatch dispatch) {
+            BackendNode node,
+            BackendConnection target,
+            ReplySlot slot,
+            Prelude prelude,
+            Connections redirectVia,
+            Dispatch dispatch,
+            io.puerta.spi.request.ClientInfo client) {
         if (maxRedirects > 0 && prelude == null && redirectVia != null) {
             // keep the request bytes, to send them again where a MOVED or ASK points
-            slot = new RedirectingSlot(
+            RedirectingSlot redirecting = new RedirectingSlot(
                     slot,
                     slot.takeRequest(),
                     backends,
                     redirectVia.chooser(),
                     redirectVia.refusal(),
                     maxRedirects,
-                    redirected);
+                    redirected,
+                    client,
+                    holdUnsentNanos,
+                    this::holdAndRouteAgain);
+            if (node.health() == BackendHealth.DOWN && redirecting.mayHold()) {
+                redirecting.releaseRequest();
+                redirecting.notSent("backend " + node.address() + " is down");
+                return;
+            }
+            slot = redirecting;
         }
         if (prelude == null) {
             dispatch.stage(target, slot);
@@ -204,6 +239,59 @@ public final class RespDispatcher implements StageHandler<RespRequest, ReplySlot
         PreludeSlot first = new PreludeSlot(slot, target);
         first.stage(RespWriter.array(ByteBufAllocator.DEFAULT, prelude.args()));
         dispatch.stage(preludeTarget, first);
+    }
+
+    /**
+     * A request that could not be sent waits {@link #ROUTE_AGAIN_MILLIS} (on Netty's global executor: no thread of
+     * ours sleeps), then is routed again on the routing stage. Any thread.
+     */
+    private void holdAndRouteAgain(RedirectingSlot slot) {
+        try {
+            GlobalEventExecutor.INSTANCE.schedule(
+                    () -> {
+                        if (!sink.tryControl(() -> routeAgain(slot))) {
+                            slot.giveUp(null);
+                        }
+                    },
+                    ROUTE_AGAIN_MILLIS,
+                    TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            slot.giveUp(null);
+        }
+    }
+
+    /**
+     * Routing stage: asks the router again where a held request goes (after a topology refresh, the new master) and
+     * sends it there, or holds it once more while its target is down and the hold lasts. A request the router would
+     * now split, or send elsewhere than a shared connection, gets the error it was held with.
+     */
+    private void routeAgain(RedirectingSlot slot) {
+        RespRequest request = slot.requestAgain();
+        if (request == null) {
+            slot.giveUp(null);
+            return;
+        }
+        try {
+            RouteDecision decision = router.route(request);
+            if (decision instanceof RouteDecision.Forward forward
+                    && forward.connection() == ConnectionUse.SHARED
+                    && forward.prelude() == null) {
+                BackendNode node = backends.resolve(forward.backend());
+                if (node.health() == BackendHealth.DOWN && slot.mayHold()) {
+                    slot.notSent("backend " + node.address() + " is down");
+                } else {
+                    slot.resend(slot.connectionTo(node));
+                }
+            } else if (decision instanceof RouteDecision.Fail fail) {
+                slot.giveUp(fail.message());
+            } else {
+                slot.giveUp(null);
+            }
+        } catch (RuntimeException e) {
+            slot.giveUp(null);
+        } finally {
+            request.release();
+        }
     }
 
     /** SUBSCRIBE and kin: the reply becomes the client's stream, and the connection the client's from now on. */

@@ -45,6 +45,41 @@ public final class RespRequest extends OwnedFrame implements RespCommand {
         return new RespRequest(client, frame, starts, lengths);
     }
 
+    /**
+     * The command in {@code frame}, a complete RESP array of bulk strings (as the proxy forwards requests), read
+     * again to route it once more; a retained view, so {@code frame} stays the caller's. Null when it is not such
+     * an array.
+     */
+    public static RespRequest parse(ClientInfo client, ByteBuf frame) {
+        int base = frame.readerIndex();
+        int end = frame.writerIndex();
+        if (end - base < 4 || frame.getByte(base) != '*') {
+            return null;
+        }
+        int cr = RespLines.findCrlf(frame, base + 1, RespLines.MAX_HEADER_LINE);
+        long count = cr < 0 ? -1 : RespLines.parseLong(frame, base + 1, cr);
+        if (count <= 0 || count > (end - base) / 4) {
+            return null;
+        }
+        int[] starts = new int[(int) count];
+        int[] lengths = new int[(int) count];
+        int pos = cr + 2;
+        for (int i = 0; i < count; i++) {
+            if (pos >= end || frame.getByte(pos) != '$') {
+                return null;
+            }
+            cr = RespLines.findCrlf(frame, pos + 1, RespLines.MAX_HEADER_LINE);
+            long length = cr < 0 ? -1 : RespLines.parseLong(frame, pos + 1, cr);
+            if (length < 0 || cr + 2 + length + 2 > end) {
+                return null;
+            }
+            starts[i] = cr + 2 - base;
+            lengths[i] = (int) length;
+            pos = (int) (cr + 2 + length + 2);
+        }
+        return new RespRequest(client, frame.retainedDuplicate(), starts, lengths);
+    }
+
     @Override
     public ClientInfo client() {
         return client;

@@ -3,6 +3,7 @@ package io.puerta.plugin.redis.cluster;
 import io.puerta.plugin.redis.common.command.CommandTable;
 import io.puerta.plugin.redis.common.routing.RouteStatus;
 import io.puerta.plugin.redis.common.routing.ShardedRouterBase;
+import io.puerta.spi.PluginContext;
 import io.puerta.spi.backend.Backend;
 import io.puerta.spi.backend.BackendHealth;
 import io.puerta.spi.metrics.Counter;
@@ -10,7 +11,10 @@ import io.puerta.spi.routing.Redirect;
 import io.puerta.spi.routing.RedirectAware;
 import io.puerta.spi.routing.RouteDecision;
 import io.puerta.spi.routing.StatusAware;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,12 +28,17 @@ import org.slf4j.LoggerFactory;
 final class ClusterRouter extends ShardedRouterBase implements RedirectAware, StatusAware {
 
     private static final Logger log = LoggerFactory.getLogger(ClusterRouter.class);
+    private static final long TROUBLE_MEMORY_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
 
     private final ClusterTopology topology;
     private final int maxRedirects;
     private final Counter moved;
     private final Counter refreshes;
     private final ReadFrom readFrom;
+    private final PluginContext context;
+    private final Duration holdUnsent;
+    // masters that refused a connection or left requests unanswered lately, and when (routing stage only)
+    private final Map<Backend, Long> troubled = new HashMap<>();
     private SlotMap map;
     private int nextRead; // turns between a slot's servers for reads
     private long epoch; // how many times the slot map changed, for operators
@@ -39,11 +48,15 @@ final class ClusterRouter extends ShardedRouterBase implements RedirectAware, St
             SlotMap initial,
             int maxRedirects,
             ReadFrom readFrom,
+            Duration holdUnsent,
             CommandTable commands,
+            PluginContext context,
             Counter moved,
             Counter refreshes) {
         super(ClusterRouterFactory.NAME, "redis-cluster");
         this.topology = topology;
+        this.holdUnsent = holdUnsent;
+        this.context = context;
         this.map = initial;
         this.maxRedirects = maxRedirects;
         this.readFrom = readFrom;
@@ -61,9 +74,46 @@ final class ClusterRouter extends ShardedRouterBase implements RedirectAware, St
                     next.masters().size(),
                     next.servedSlots(),
                     HashSlot.SLOTS);
+            abandonDemoted(next);
             map = next;
             epoch++;
         }
+    }
+
+    /**
+     * A master that stopped answering and has lost its slots in the new map was failed over while it stalled: what
+     * it still holds would be answered (if ever) by a node that is no longer master, so those requests fail now, their
+     * outcome unknown, instead of at the request timeout. A master that left in good health (a manual failover)
+     * keeps its connections: it answers its requests with redirections, which are followed.
+     */
+    private void abandonDemoted(SlotMap next) {
+        long now = System.nanoTime();
+        troubled.values().removeIf(at -> now - at > TROUBLE_MEMORY_NANOS);
+        if (troubled.isEmpty()) {
+            return;
+        }
+        List<Backend> masters = next.masters();
+        for (Backend before : map.masters()) {
+            if (troubled.containsKey(before) && !masters.contains(before)) {
+                troubled.remove(before);
+                log.warn("master {} lost its slots to a failover while it was not answering", before.address());
+                context.resetConnections(
+                        before,
+                        "backend " + before.address() + " lost its slots to a failover while it was not answering;"
+                                + " the outcome of this request is unknown");
+            }
+        }
+    }
+
+    @Override
+    public Duration holdUnsent() {
+        return holdUnsent;
+    }
+
+    @Override
+    public void unreachable(Backend backend, String reason) {
+        troubled.put(backend, System.nanoTime());
+        topology.trouble();
     }
 
     @Override

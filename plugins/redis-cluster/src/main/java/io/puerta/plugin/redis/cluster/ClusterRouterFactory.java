@@ -38,6 +38,7 @@ public final class ClusterRouterFactory implements RouterFactory {
         Duration interval = config.getDuration(PATH + "refresh-interval");
         Duration timeout = config.getDuration(PATH + "timeout");
         int maxRedirects = config.getInt(PATH + "max-redirects");
+        Duration holdUnsent = config.getDuration(PATH + "hold-unsent-for");
         ReadFrom readFrom = ReadFrom.parse(config.getString(PATH + "read-from"));
         if (readFrom == null) {
             throw new ConfigException.BadValue(
@@ -49,9 +50,11 @@ public final class ClusterRouterFactory implements RouterFactory {
                 || interval.isNegative()
                 || timeout.isZero()
                 || timeout.isNegative()
-                || maxRedirects < 1) {
-            throw new ConfigException.Generic(
-                    PATH + "refresh-interval and timeout must be positive durations and" + " max-redirects >= 1");
+                || maxRedirects < 1
+                || holdUnsent.isNegative()) {
+            throw new ConfigException.Generic(PATH
+                    + "refresh-interval and timeout must be positive durations, hold-unsent-for not negative, and"
+                    + " max-redirects >= 1");
         }
         if (readFrom != ReadFrom.MASTER) {
             // Replicas serve reads only to connections that asked; masters ignore it, so every connection asks.
@@ -68,7 +71,9 @@ public final class ClusterRouterFactory implements RouterFactory {
                 initial == null ? SlotMap.empty() : initial,
                 maxRedirects,
                 readFrom,
+                holdUnsent,
                 commands,
+                context,
                 context.metrics().counter("moved"),
                 context.metrics().counter("refreshes"));
         topology.start(interval, router::apply);

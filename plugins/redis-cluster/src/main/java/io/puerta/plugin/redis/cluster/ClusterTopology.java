@@ -7,6 +7,7 @@ import io.puerta.plugin.redis.common.resp.BlockingRespClient;
 import io.puerta.plugin.redis.common.resp.RespError;
 import io.puerta.spi.PluginContext;
 import io.puerta.spi.backend.Backend;
+import io.puerta.spi.backend.BackendHealth;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -14,8 +15,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -23,70 +30,144 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Learns the cluster's slot map with CLUSTER SLOTS, asking the seed nodes and every node it has seen until one
- * answers, on an interval and whenever the router asks (after a MOVED). Runs on its own thread; new maps reach the
- * router through the routing stage, so the map the router reads is never torn.
+ * Learns the cluster's slot map from CLUSTER NODES, asking every node it knows at once and merging their views by
+ * configuration epoch ({@link ViewMerge}): a dead node costs a refused connection, a stalled one is simply not
+ * waited for, and a stale view never wins over a newer one. It asks on an interval, soon after a MOVED, and every
+ * {@link #EAGER} while there is trouble: a node refused a connection, stopped answering requests, or is marked down
+ * by the health checks. That is how a failover is followed within a fraction of a second of the promotion.
+ *
+ * <p>Runs on its own threads; new maps reach the router through the routing stage, so the map the router reads is
+ * never torn.
  */
 final class ClusterTopology implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ClusterTopology.class);
 
+    /** How often the cluster is asked while there is trouble. */
+    static final Duration EAGER = Duration.ofMillis(100);
+    /** How long trouble lasts after the last sign of it. */
+    private static final long TROUBLE_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** How long the other nodes' answers are waited for once one has answered (a stalled node never answers). */
+    private static final long GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    private static final int MAX_PARALLEL_QUERIES = 8;
+
     private final PluginContext context;
-    private final List<Backend> seeds;
     private final Duration timeout;
     private final Set<Backend> known = new LinkedHashSet<>();
-    private final ScheduledExecutorService executor;
-    private final AtomicBoolean refreshQueued = new AtomicBoolean();
-    private final Set<Backend> failing = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService ticker;
+    private final ThreadPoolExecutor queries;
+    private final Set<Backend> asking = ConcurrentHashMap.newKeySet(); // a node is asked once at a time
+    private final Set<Backend> failing = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean refreshRequested = new AtomicBoolean();
+    private volatile long troubleUntil = System.nanoTime();
+    private volatile SlotMap latest;
     private Consumer<SlotMap> listener;
-    private volatile Backend lastAnswered;
+    private long intervalNanos;
+    private long lastRefresh = System.nanoTime(); // ticker thread only
 
     ClusterTopology(PluginContext context, List<Backend> seeds, Duration timeout) {
         this.context = context;
-        this.seeds = List.copyOf(seeds);
         this.timeout = timeout;
         this.known.addAll(seeds);
-        this.executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "puerta-cluster-topology");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.ticker =
+                Executors.newSingleThreadScheduledExecutor(runnable -> daemon(runnable, "puerta-cluster-topology"));
+        this.queries = new ThreadPoolExecutor(
+                MAX_PARALLEL_QUERIES,
+                MAX_PARALLEL_QUERIES,
+                30,
+                TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(1024),
+                runnable -> daemon(runnable, "puerta-cluster-query"));
+        this.queries.allowCoreThreadTimeOut(true);
+    }
+
+    private static Thread daemon(Runnable runnable, String name) {
+        Thread thread = new Thread(runnable, name);
+        thread.setDaemon(true);
+        return thread;
     }
 
     /**
-     * Asks the cluster now, on the calling thread (startup). The node that answered last is asked first, so a dead
-     * seed costs nothing once another node has answered. Null when no node answered.
+     * Asks every known node at once (startup on the calling thread, later the ticker's) and merges what they say.
+     * Waits for all answers, but no longer than {@link #GRACE_NANOS} after the first one, nor than the query
+     * timeout. Null when no node answered.
      */
     SlotMap fetch() {
         List<Backend> candidates;
         synchronized (known) {
             candidates = new ArrayList<>(known);
         }
-        Backend first = lastAnswered;
-        if (first != null && candidates.remove(first)) {
-            candidates.add(0, first);
-        }
+        ArrayBlockingQueue<NodesView> answers = new ArrayBlockingQueue<>(candidates.size() + 1);
+        int asked = 0;
         for (Backend node : candidates) {
+            if (!asking.add(node)) {
+                continue; // still asked by an earlier refresh: a stalled node ties up one thread at most
+            }
             try {
-                SlotMap map = query(node);
-                lastAnswered = node;
-                if (failing.remove(node)) {
-                    log.info("cluster node {} answers CLUSTER SLOTS again", node.address());
-                }
-                return map;
-            } catch (IOException | RuntimeException e) {
-                // once per outage of a node at WARN; the next refreshes would repeat it every few seconds
-                if (failing.add(node)) {
-                    log.warn("cannot read the cluster topology from {}: {}", node.address(), e.getMessage());
-                } else {
-                    log.debug("cannot read the cluster topology from {}: {}", node.address(), e.getMessage());
-                }
+                CompletableFuture.runAsync(
+                        () -> {
+                            try {
+                                NodesView view = query(node);
+                                if (failing.remove(node)) {
+                                    log.info("cluster node {} answers CLUSTER NODES again", node.address());
+                                }
+                                answers.add(view);
+                            } catch (IOException | RuntimeException e) {
+                                // once per outage of a node at WARN; the next refreshes would repeat it
+                                if (failing.add(node)) {
+                                    log.warn(
+                                            "cannot read the cluster topology from {}: {}",
+                                            node.address(),
+                                            e.getMessage());
+                                } else {
+                                    log.debug(
+                                            "cannot read the cluster topology from {}: {}",
+                                            node.address(),
+                                            e.getMessage());
+                                }
+                            } finally {
+                                asking.remove(node);
+                            }
+                        },
+                        queries);
+                asked++;
+            } catch (RejectedExecutionException e) {
+                asking.remove(node);
             }
         }
-        if (candidates.stream().allMatch(failing::contains)) {
-            log.debug("no cluster node answered CLUSTER SLOTS");
+        List<NodesView> views = collect(answers, asked);
+        if (views.isEmpty()) {
+            log.debug("no cluster node answered CLUSTER NODES");
+            return null;
         }
-        return null;
+        SlotMap map = ViewMerge.merge(views, this::node);
+        latest = map;
+        return map;
+    }
+
+    private List<NodesView> collect(ArrayBlockingQueue<NodesView> answers, int asked) {
+        List<NodesView> views = new ArrayList<>();
+        long deadline = System.nanoTime() + timeout.toNanos() + TimeUnit.MILLISECONDS.toNanos(50);
+        try {
+            while (views.size() < asked) {
+                long wait = deadline - System.nanoTime();
+                if (wait <= 0) {
+                    break;
+                }
+                NodesView view = answers.poll(wait, TimeUnit.NANOSECONDS);
+                if (view == null) {
+                    break;
+                }
+                if (views.isEmpty()) {
+                    deadline = Math.min(deadline, System.nanoTime() + GRACE_NANOS);
+                }
+                views.add(view);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return views;
     }
 
     /**
@@ -112,62 +193,74 @@ final class ClusterTopology implements AutoCloseable {
         return table;
     }
 
-    /** Refreshes every {@code interval}, handing each new map to {@code onChange} on the routing stage. */
+    /** Refreshes every {@code interval} (more often in trouble), handing each map to {@code onChange} on the routing stage. */
     void start(Duration interval, Consumer<SlotMap> onChange) {
         this.listener = onChange;
-        executor.scheduleWithFixedDelay(this::refresh, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        this.intervalNanos = interval.toNanos();
+        ticker.scheduleWithFixedDelay(this::tick, EAGER.toMillis(), EAGER.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Asks for a refresh soon (after a MOVED); several requests in a row make one refresh. */
     void refreshSoon() {
-        if (refreshQueued.compareAndSet(false, true)) {
-            executor.schedule(
-                    () -> {
-                        refreshQueued.set(false);
-                        refresh();
-                    },
-                    100,
-                    TimeUnit.MILLISECONDS);
+        refreshRequested.set(true);
+    }
+
+    /** A node refused a connection or left requests unanswered: ask the cluster often for a while. Any thread. */
+    void trouble() {
+        troubleUntil = System.nanoTime() + TROUBLE_NANOS;
+        refreshRequested.set(true);
+    }
+
+    /** Whether the cluster is asked every {@link #EAGER} now. */
+    boolean inTrouble() {
+        return System.nanoTime() - troubleUntil < 0 || anyMasterDown();
+    }
+
+    private boolean anyMasterDown() {
+        SlotMap map = latest;
+        if (map == null) {
+            return false;
+        }
+        for (Backend master : map.masters()) {
+            if (master.health() == BackendHealth.DOWN) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void tick() {
+        try {
+            long now = System.nanoTime();
+            boolean due = refreshRequested.getAndSet(false) || inTrouble() || now - lastRefresh >= intervalNanos;
+            if (!due) {
+                return;
+            }
+            lastRefresh = now;
+            SlotMap map = fetch();
+            if (map != null && listener != null) {
+                context.runOnRoutingStage(() -> listener.accept(map));
+            }
+        } catch (RuntimeException e) {
+            log.warn("cluster topology refresh failed", e); // the next tick tries again
         }
     }
 
-    private void refresh() {
-        SlotMap map = fetch();
-        if (map != null && listener != null) {
-            context.runOnRoutingStage(() -> listener.accept(map));
-        }
-    }
-
-    private SlotMap query(Backend node) throws IOException {
+    private NodesView query(Backend node) throws IOException {
         try (BlockingRespClient client = BlockingRespClient.connect(node, timeout)) {
-            Object reply = client.call("CLUSTER", "SLOTS");
+            Object reply = client.call("CLUSTER", "NODES");
             if (reply instanceof RespError error) {
-                throw new IOException("CLUSTER SLOTS answered " + error.message());
+                throw new IOException("CLUSTER NODES answered " + error.message());
             }
-            SlotMap map = SlotMap.empty();
-            for (Object range : (List<?>) reply) {
-                List<?> r = (List<?>) range;
-                int from = ((Long) r.get(0)).intValue();
-                int to = ((Long) r.get(1)).intValue();
-                Backend master = node(r.get(2), node);
-                List<Backend> replicas = new ArrayList<>();
-                for (int i = 3; i < r.size(); i++) {
-                    replicas.add(node(r.get(i), node));
-                }
-                map.assign(from, to, master, replicas);
+            if (!(reply instanceof byte[] text)) {
+                throw new IOException("CLUSTER NODES answered " + reply);
             }
-            return map;
+            return NodesView.parse(new String(text, StandardCharsets.UTF_8), node.host());
         }
     }
 
-    /** A node entry of CLUSTER SLOTS: [ip, port, id, ...]; an empty ip means the node that answered. */
-    private Backend node(Object entry, Backend asked) {
-        List<?> e = (List<?>) entry;
-        String host = new String((byte[]) e.get(0), StandardCharsets.UTF_8);
-        if (host.isEmpty() || host.equals("?")) {
-            host = asked.host();
-        }
-        int port = ((Long) e.get(1)).intValue();
+    /** The backend of a node some view names: from now on it is asked too. */
+    private Backend node(String host, int port) {
         Backend backend = context.backend(host, port);
         synchronized (known) {
             known.add(backend);
@@ -177,6 +270,7 @@ final class ClusterTopology implements AutoCloseable {
 
     @Override
     public void close() {
-        executor.shutdownNow();
+        ticker.shutdownNow();
+        queries.shutdownNow();
     }
 }
