@@ -16,7 +16,8 @@ final class RedisClusterSetup {
         List<RedisServerProcess> nodes = new ArrayList<>();
         List<String> command = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
         for (int i = 0; i < masters; i++) {
-            RedisServerProcess node = RedisServerProcess.start(
+            RedisServerProcess node = RedisServerProcess.startOn(
+                    io.puerta.runtime.testing.FreePorts.clusterNode(), // bus port free too, and below 55536
                     "--cluster-enabled",
                     "yes",
                     "--cluster-config-file",

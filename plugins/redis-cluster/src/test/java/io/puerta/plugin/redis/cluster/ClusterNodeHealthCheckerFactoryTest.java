@@ -31,7 +31,8 @@ class ClusterNodeHealthCheckerFactoryTest {
 
     @Test
     void aClusterNodeIsDownUntilItsClusterServesEverySlot() throws Exception {
-        try (RedisServerProcess node = RedisServerProcess.start("--cluster-enabled", "yes");
+        try (RedisServerProcess node = RedisServerProcess.startOn(
+                        io.puerta.runtime.testing.FreePorts.clusterNode(), "--cluster-enabled", "yes");
                 BlockingRespClient admin = new BlockingRespClient("127.0.0.1", node.port(), Duration.ofSeconds(2))) {
             assertEquals(
                     HealthResult.down("cluster_state:fail"),

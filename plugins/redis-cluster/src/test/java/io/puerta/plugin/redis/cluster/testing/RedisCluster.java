@@ -54,11 +54,24 @@ public final class RedisCluster implements AutoCloseable {
         if (password != null) {
             args.addAll(List.of("--requirepass", password, "--masterauth", password));
         }
-        RedisServerProcess node = RedisServerProcess.start(args.toArray(String[]::new));
+        RedisServerProcess node = startNode(args.toArray(String[]::new));
         if (password != null) {
             PASSWORDS.put(node.port(), password);
         }
         return node;
+    }
+
+    /** A node on a port whose bus port is free; once more if another process took either meanwhile. */
+    private static RedisServerProcess startNode(String... args) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return RedisServerProcess.startOn(io.puerta.runtime.testing.FreePorts.clusterNode(), args);
+            } catch (IllegalStateException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
+        }
     }
 
     private void create(int replicasPerMaster) throws IOException {
