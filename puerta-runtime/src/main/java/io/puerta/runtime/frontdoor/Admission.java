@@ -31,7 +31,11 @@ final class Admission {
     private final Counter refusedByLimit;
     private final QuietWarning refusals = new QuietWarning(log);
 
-    Admission(Settings.Listen listen, int maxClients, MetricRegistry metrics) {
+    private final java.util.function.IntSupplier held;
+
+    /** @param held backend connections clients hold, which share the descriptors' room with clients */
+    Admission(Settings.Listen listen, int maxClients, MetricRegistry metrics, java.util.function.IntSupplier held) {
+        this.held = held;
         this.allow = listen.allow();
         this.maxClients = maxClients;
         this.maxPerSource = listen.maxClientsPerSource();
@@ -54,12 +58,23 @@ final class Admission {
             return "connections from " + (address == null ? "this address" : address.getHostAddress())
                     + " are not allowed";
         }
-        if (connected.incrementAndGet() > maxClients) {
+        int now = connected.incrementAndGet();
+        if (now > maxClients) {
             connected.decrementAndGet();
             refusedByLimit.inc();
             warn("connection from " + text(address) + " refused: " + maxClients
                     + " clients connected (puerta.listen.max-clients)");
             Audit.connectionRefused(text(address), "puerta.listen.max-clients (" + maxClients + ") reached");
+            return "max number of clients reached";
+        }
+        int heldNow = held.getAsInt();
+        if (now + heldNow > Descriptors.room()) {
+            connected.decrementAndGet();
+            refusedByLimit.inc();
+            warn("connection from " + text(address) + " refused: " + (now - 1) + " clients and " + heldNow
+                    + " backend connections of their own use the file descriptors this process may open ("
+                    + Descriptors.limit() + ", ulimit -n)");
+            Audit.connectionRefused(text(address), "no file descriptor left for another client");
             return "max number of clients reached";
         }
         String source = address == null ? "" : address.getHostAddress();

@@ -24,6 +24,14 @@ public interface FrontDoor {
      * What a client refused at the door (not allowed, too many clients) is told before it is disconnected, in this
      * protocol; null to say nothing (a protocol where the client speaks first, such as MongoDB's).
      */
+    /**
+     * Backend connections clients hold for themselves now: they take descriptors from the same room as clients do
+     * ({@link Descriptors}).
+     */
+    default int heldBackendConnections() {
+        return 0;
+    }
+
     default io.netty.buffer.ByteBuf refusal(io.netty.buffer.ByteBufAllocator alloc, String message) {
         return null;
     }

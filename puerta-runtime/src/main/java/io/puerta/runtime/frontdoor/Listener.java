@@ -2,7 +2,6 @@ package io.puerta.runtime.frontdoor;
 
 import com.codahale.metrics.Counter;
 import com.codahale.metrics.MetricRegistry;
-import com.sun.management.UnixOperatingSystemMXBean;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -23,7 +22,6 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.puerta.runtime.config.Settings;
 import io.puerta.runtime.transport.Transport;
-import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -67,8 +65,11 @@ public final class Listener implements AutoCloseable {
         this.frontDoor = frontDoor;
         this.bytes =
                 new ByteCounter(metrics.counter("puerta.client.bytes-in"), metrics.counter("puerta.client.bytes-out"));
-        this.admission =
-                new Admission(settings.listen(), maxClients(settings.listen().maxClients()), metrics);
+        this.admission = new Admission(
+                settings.listen(),
+                maxClients(settings.listen().maxClients()),
+                metrics,
+                frontDoor::heldBackendConnections);
         this.idleClosed = metrics.counter("puerta.clients.idle-closed");
         Settings.Tls tlsSettings = settings.listen().tls();
         this.tls = tlsSettings == null ? null : ServerTls.start(tlsSettings);
@@ -202,13 +203,10 @@ public final class Listener implements AutoCloseable {
      * backend connections, files and the JVM, so that a client past it is told so rather than left hanging.
      */
     static int maxClients(int configured) {
-        if (!(ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix)) {
-            return configured;
-        }
-        long descriptors = unix.getMaxFileDescriptorCount();
-        long room = descriptors - Math.max(256, descriptors / 10);
+        long descriptors = Descriptors.limit();
+        int room = Descriptors.room();
         if (room < configured) {
-            int lowered = (int) Math.max(1, room);
+            int lowered = room;
             log.warn(
                     "puerta.listen.max-clients = {} but this process may open {} files: at most {} clients (raise the"
                             + " limit, e.g. ulimit -n, to allow more)",

@@ -28,14 +28,18 @@ public record FaultReport(
         long lostByProxy,
         long lostByServers) {
 
+    private static String oneLine(String text) {
+        return text.replaceAll("[\\r\\n\\t]+", " ").trim();
+    }
+
     /** Prints the row and appends it to the module's figures. */
     public FaultReport publish() {
         String row = String.join(
                 "\t",
-                scenario,
+                oneLine(scenario),
                 Long.toString(operations),
                 Long.toString(errors),
-                errorWindow,
+                oneLine(errorWindow),
                 Long.toString(wrongReplies),
                 Long.toString(lostByProxy),
                 Long.toString(lostByServers));

@@ -69,7 +69,11 @@ final class ClientConnection extends ClientConnectionBase implements ClientSessi
         this.limits = limits;
         this.metrics = metrics;
         this.session = new ClientSession(
-                id, channel.eventLoop(), metrics.dedicatedConnections(), limits.maxDedicatedConnections());
+                id,
+                channel.eventLoop(),
+                metrics.dedicatedConnections(),
+                limits.maxDedicatedConnections(),
+                metrics.clientConnections()::getCount);
         this.backlog = new Backlog(channel, sink, this::updateAutoRead, metrics.ringFull());
         this.login = access == null ? null : new RespLogin(access.authenticator(), access.rights(), remoteHost);
     }

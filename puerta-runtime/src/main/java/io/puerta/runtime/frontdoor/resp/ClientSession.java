@@ -19,6 +19,7 @@ public final class ClientSession {
     private final io.netty.channel.EventLoop loop;
     private final AtomicInteger dedicatedTotal;
     private final int maxDedicated;
+    private final java.util.function.LongSupplier clients;
     private final Map<BackendNode, BackendConnection> dedicated = new ConcurrentHashMap<>(2);
     private volatile boolean closed;
 
@@ -29,9 +30,15 @@ public final class ClientSession {
     /**
      * @param dedicatedTotal connections held by all clients, shared by every session
      * @param maxDedicated how many all clients together may hold
+     * @param clients clients connected now: with the connections they hold, they share the descriptors' room
      */
     public ClientSession(
-            long clientId, io.netty.channel.EventLoop loop, AtomicInteger dedicatedTotal, int maxDedicated) {
+            long clientId,
+            io.netty.channel.EventLoop loop,
+            AtomicInteger dedicatedTotal,
+            int maxDedicated,
+            java.util.function.LongSupplier clients) {
+        this.clients = clients;
         this.clientId = clientId;
         this.loop = loop;
         this.dedicatedTotal = dedicatedTotal;
@@ -56,7 +63,8 @@ public final class ClientSession {
         if (existing != null) {
             return existing;
         }
-        if (dedicatedTotal.incrementAndGet() > maxDedicated) {
+        if (dedicatedTotal.incrementAndGet() > maxDedicated
+                || dedicatedTotal.get() + clients.getAsLong() > io.puerta.runtime.frontdoor.Descriptors.room()) {
             dedicatedTotal.decrementAndGet();
             return null;
         }

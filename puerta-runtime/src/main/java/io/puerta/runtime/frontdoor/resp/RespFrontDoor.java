@@ -70,4 +70,9 @@ public final class RespFrontDoor implements FrontDoor {
         channel.pipeline().addLast("client", client);
         return client;
     }
+
+    @Override
+    public int heldBackendConnections() {
+        return metrics.dedicatedConnections().get();
+    }
 }
