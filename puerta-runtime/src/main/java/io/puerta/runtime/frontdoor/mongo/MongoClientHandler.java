@@ -18,6 +18,7 @@ import io.puerta.runtime.frontdoor.ClientConnectionBase;
 import io.puerta.runtime.frontdoor.QuietWarning;
 import io.puerta.runtime.pipeline.StageHandler;
 import io.puerta.runtime.protocol.mongo.BsonScan;
+import io.puerta.runtime.protocol.mongo.MessageCheck;
 import io.puerta.runtime.protocol.mongo.MongoFrame;
 import io.puerta.runtime.protocol.mongo.MongoFrameDecoder;
 import io.puerta.runtime.protocol.mongo.MongoProtocolError;
@@ -174,12 +175,21 @@ final class MongoClientHandler extends ClientConnectionBase implements MongoExch
      * Per message, every client's messages share the proxy's mongos connections, so only what drivers send may go
      * there: OP_MSG, and OP_QUERY (the legacy handshake). An OP_REPLY (which only servers send) or an OP_COMPRESSED
      * (the proxy's own hello offers no compression) would make the mongos close the shared connection under every
-     * other client's cursors: it ends this client's connection alone.
+     * other client's cursors: it ends this client's connection alone. So does an OP_MSG or OP_QUERY that does not
+     * hold together ({@link MessageCheck}).
      */
     private boolean refusedOnSharedConnections(MongoFrame frame) {
         int opCode = frame.opCode();
         if (opCode == MongoFrame.OP_MSG || opCode == MongoFrame.OP_QUERY) {
-            return false;
+            // and whole: a message the mongos cannot read costs the shared connection (found by the fault suite)
+            try {
+                MessageCheck.check(frame.bytes(), opCode);
+                return false;
+            } catch (BsonScan.MalformedBsonException e) {
+                frame.release();
+                malformed(e.getMessage());
+                return true;
+            }
         }
         frame.release();
         malformed("opCode " + opCode + " is not accepted per message (only OP_MSG and OP_QUERY; the proxy offers no"
