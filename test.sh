@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: unit tests, end-to-end tests against real redis-server processes, and the smoke test of the
+# Runs every test, the fault suite included (tagged "faults"; its figures are printed at the end): unit tests,
+# end-to-end tests against real redis-server processes, and the smoke test of the
 # assembled distribution (redis-cli and redis-benchmark through bin/puerta), and the twemproxy compatibility
 # tests (real nutcracker beside Puerta). Installs the Debian packages the tests need when they are missing and
 # this runs as root (CI does); otherwise says what to install. openssl makes the TLS tests' certificates; the
@@ -27,6 +28,7 @@ if [ ${#missing[@]} -gt 0 ]; then
     exit 1
   fi
 fi
+rm -f ./*/target/fault-figures.tsv ./plugins/*/target/fault-figures.tsv  # this run's figures only
 mvn -B -ntp verify "$@"
 
 # No secret in any log line: every secret a test used (KnownSecrets writes them to target/test-secrets.txt) is
@@ -43,3 +45,11 @@ if [ -n "$leaks" ]; then
   exit 1
 fi
 echo "secrets check: $(wc -l <<<"$secrets") secrets used by the tests, none in any test's log output"
+
+# The fault suite's figures (tests tagged "faults"; docs/reliability.md keeps the latest run's table).
+figures=$(cat ./*/target/fault-figures.tsv ./plugins/*/target/fault-figures.tsv 2>/dev/null || true)
+if [ -n "$figures" ]; then
+  echo
+  echo "fault suite: scenario | operations | errors | when the errors came | wrong replies | acknowledged writes lost by Puerta | lost by the servers"
+  sed 's/\t/ | /g' <<<"$figures"
+fi

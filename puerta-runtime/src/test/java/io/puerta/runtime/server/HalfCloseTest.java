@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
  * A client that sends its requests and then half-closes its side (as {@code printf ... | nc -N} does) is still
  * owed every reply: Redis answers them all, and so must the proxy, before it closes.
  */
+@org.junit.jupiter.api.Tag("faults")
 class HalfCloseTest {
 
     private static RedisServerProcess redis;
@@ -57,5 +58,15 @@ class HalfCloseTest {
                 assertEquals(List.of("+OK", "+PONG", "$" + value.length(), value), lines, "attempt " + attempt);
             }
         }
+        // reached only when every attempt got every reply
+        new io.puerta.runtime.testing.FaultReport(
+                        "half-close after 3 pipelined commands, 50 connections: every reply written",
+                        150,
+                        0,
+                        "no error",
+                        0,
+                        0,
+                        0)
+                .publish();
     }
 }

@@ -24,6 +24,7 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 
 /** A server that dies under load: ejected and returned with auto-eject-hosts, clear errors without it. */
+@org.junit.jupiter.api.Tag("faults")
 class EjectionTest {
 
     private final RedisServerProcess[] servers = new RedisServerProcess[3];
@@ -105,6 +106,27 @@ class EjectionTest {
                     client.set(home, "back");
                     assertEquals("back", direct.get(home), "the returned server owns its keys again");
                 }
+                new io.puerta.runtime.testing.FaultReport(
+                                "a pikiwidb server killed and restarted under load (auto-eject): ejected at +"
+                                        + TimeUnit.NANOSECONDS.toMillis(ejected - killed) + " ms",
+                                load.ok.get() + load.errorsAfter(0).size(),
+                                load.errorsAfter(0).size(),
+                                load.errorsAfter(0).isEmpty()
+                                        ? "no error"
+                                        : "fault+"
+                                                + TimeUnit.NANOSECONDS.toMillis(
+                                                        load.errorsAfter(0).get(0) - killed)
+                                                + "..+"
+                                                + TimeUnit.NANOSECONDS.toMillis(load.errorsAfter(0)
+                                                                .get(load.errorsAfter(0)
+                                                                                .size()
+                                                                        - 1)
+                                                        - killed)
+                                                + " ms (around the ejection and the return)",
+                                0,
+                                0,
+                                0)
+                        .publish();
             } finally {
                 load.stop();
             }

@@ -61,6 +61,42 @@ public final class RedisCluster implements AutoCloseable {
         return node;
     }
 
+    /**
+     * Moves slots {@code first..last} from {@code from} to {@code to} live, as redis-cli --cluster reshard does:
+     * IMPORTING/MIGRATING, MIGRATE the keys in batches, then SETSLOT NODE on every master. Returns the keys moved.
+     */
+    public int moveSlots(RedisServerProcess from, RedisServerProcess to, int first, int last) {
+        String fromId = id(from);
+        String toId = id(to);
+        int moved = 0;
+        for (int slot = first; slot <= last; slot++) {
+            String s = Integer.toString(slot);
+            call(to, "CLUSTER", "SETSLOT", s, "IMPORTING", fromId);
+            call(from, "CLUSTER", "SETSLOT", s, "MIGRATING", toId);
+            while (true) {
+                List<?> inSlot = (List<?>) call(from, "CLUSTER", "GETKEYSINSLOT", s, "100");
+                if (inSlot.isEmpty()) {
+                    break;
+                }
+                List<String> migrate = new ArrayList<>(
+                        List.of("MIGRATE", "127.0.0.1", Integer.toString(to.port()), "", "0", "5000", "KEYS"));
+                for (Object key : inSlot) {
+                    migrate.add(new String((byte[]) key, StandardCharsets.UTF_8));
+                }
+                call(from, migrate.toArray(String[]::new));
+                moved += inSlot.size();
+            }
+            call(to, "CLUSTER", "SETSLOT", s, "NODE", toId);
+            call(from, "CLUSTER", "SETSLOT", s, "NODE", toId);
+            for (RedisServerProcess master : masters) {
+                if (master != to && master != from) {
+                    call(master, "CLUSTER", "SETSLOT", s, "NODE", toId);
+                }
+            }
+        }
+        return moved;
+    }
+
     /** A node on a port whose bus port is free; once more if another process took either meanwhile. */
     private static RedisServerProcess startNode(String... args) {
         for (int attempt = 1; ; attempt++) {
