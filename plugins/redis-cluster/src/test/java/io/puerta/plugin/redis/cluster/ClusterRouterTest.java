@@ -288,32 +288,8 @@ class ClusterRouterTest {
             workers.add(thread);
         }
         Thread.sleep(300);
-        RedisServerProcess from = cluster.masters().get(0);
-        RedisServerProcess to = cluster.masters().get(1);
-        String fromId = RedisCluster.id(from);
-        String toId = RedisCluster.id(to);
-        int moved = 0;
-        for (int slot = 0; slot < 300; slot++) {
-            String s = Integer.toString(slot);
-            call(to, "CLUSTER", "SETSLOT", s, "IMPORTING", fromId);
-            call(from, "CLUSTER", "SETSLOT", s, "MIGRATING", toId);
-            while (true) {
-                List<?> inSlot = (List<?>) call(from, "CLUSTER", "GETKEYSINSLOT", s, "100");
-                if (inSlot.isEmpty()) {
-                    break;
-                }
-                List<String> migrate = new ArrayList<>(
-                        List.of("MIGRATE", "127.0.0.1", Integer.toString(to.port()), "", "0", "5000", "KEYS"));
-                for (Object key : inSlot) {
-                    migrate.add(new String((byte[]) key, StandardCharsets.UTF_8));
-                }
-                call(from, migrate.toArray(String[]::new));
-                moved += inSlot.size();
-            }
-            for (RedisServerProcess master : List.of(to, from, cluster.masters().get(2))) {
-                call(master, "CLUSTER", "SETSLOT", s, "NODE", toId);
-            }
-        }
+        int moved =
+                cluster.moveSlots(cluster.masters().get(0), cluster.masters().get(1), 0, 299);
         Thread.sleep(500);
         running.set(false);
         for (Thread worker : workers) {
