@@ -51,7 +51,6 @@ class SlowSubscriberFaultTest {
                 TestProxy proxy = TestProxy.start(
                         "router = pikiwidb-ring\nbackends = [{ address = \"" + redis.address() + "\" }]", null);
                 Socket subscriber = new Socket("127.0.0.1", proxy.port())) {
-            subscriber.setReceiveBufferSize(4096);
             subscriber.setSoTimeout(10_000);
             subscriber.getOutputStream().write("SUBSCRIBE flood\r\n".getBytes(StandardCharsets.US_ASCII));
             InputStream in = new BufferedInputStream(subscriber.getInputStream());
