@@ -211,6 +211,81 @@ class ClusterRouterTest {
     }
 
     @Test
+    void functionsAreLoadedOnEveryMasterSoFcallWorksForAnyKey() {
+        String library = "#!lua name=plib\n"
+                + "redis.register_function('pget', function(keys, args) return redis.call('GET', keys[1]) end)\n"
+                + "redis.register_function{function_name='pro', callback=function(keys, args)"
+                + " return redis.call('GET', keys[1]) end, flags={'no-writes'}}";
+        try (Jedis client = client()) {
+            assertEquals("plib", client.functionLoad(library));
+            for (RedisServerProcess master : cluster.masters()) {
+                assertEquals(1, ((List<?>) call(master, "FUNCTION", "LIST")).size(), "on " + master.port());
+            }
+            for (int i = 0; i < 30; i++) {
+                String key = "fn:" + i;
+                client.set(key, "v" + i);
+                assertEquals("v" + i, client.fcall("pget", List.of(key), List.of()));
+                assertEquals("v" + i, client.fcallReadonly("pro", List.of(key), List.of()));
+            }
+            assertEquals(1, client.functionList().size(), "FUNCTION LIST through the proxy");
+            assertEquals("OK", client.functionDelete("plib"));
+            assertEquals("plib", client.functionLoad(library));
+            assertEquals("OK", client.functionFlush());
+            for (RedisServerProcess master : cluster.masters()) {
+                assertEquals(0, ((List<?>) call(master, "FUNCTION", "LIST")).size(), "on " + master.port());
+            }
+        }
+    }
+
+    @Test
+    void scriptKillStopsABusyScriptWhereverItRuns() throws Exception {
+        for (RedisServerProcess master : cluster.masters()) {
+            call(master, "CONFIG", "SET", "busy-reply-threshold", "100");
+        }
+        try (Jedis busy = client();
+                Jedis other = client()) {
+            java.util.concurrent.CompletableFuture<String> running =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                        try {
+                            return String.valueOf(busy.eval("local i = 0 while true do i = i + 1 end", 1, "busy"));
+                        } catch (JedisDataException e) {
+                            return e.getMessage();
+                        }
+                    });
+            RedisServerProcess owner = ownerOf("busy");
+            io.puerta.runtime.testing.Await.until("the script keeps its server busy", () -> {
+                try {
+                    call(owner, "PING");
+                    return false;
+                } catch (IllegalStateException e) {
+                    return e.getMessage().contains("BUSY");
+                }
+            });
+            assertEquals("OK", other.scriptKill());
+            String outcome = running.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(outcome.contains("killed"), outcome);
+            JedisDataException none = assertThrows(JedisDataException.class, other::scriptKill);
+            assertTrue(none.getMessage().startsWith("NOTBUSY"), none.getMessage());
+            assertEquals("PONG", other.ping());
+        } finally {
+            for (RedisServerProcess master : cluster.masters()) {
+                call(master, "CONFIG", "SET", "busy-reply-threshold", "5000");
+            }
+        }
+    }
+
+    @Test
+    void memoryUsageIsRoutedByKeyAndServerWideMemoryCommandsAreRefused() {
+        try (Jedis client = client()) {
+            client.set("mem", "x".repeat(1000));
+            assertTrue(client.memoryUsage("mem") >= 1000);
+            JedisDataException refused = assertThrows(
+                    JedisDataException.class, () -> client.sendCommand(() -> "MEMORY".getBytes(), "STATS"));
+            assertTrue(refused.getMessage().contains("MEMORY STATS is not supported"), refused.getMessage());
+        }
+    }
+
+    @Test
     void aMovedSlotIsFollowedWithoutTheClientNoticing() {
         RedisServerProcess from = ownerOf("moving-key");
         RedisServerProcess to =

@@ -230,6 +230,7 @@ public final class CommandTable {
                 "XPENDING",
                 "XSETID");
         TABLE.put("OBJECT", CommandSpec.keyed(2, 2, 1));
+        TABLE.put("MEMORY", CommandSpec.keyed(2, 2, 1)); // MEMORY USAGE key; the server-wide subcommands are refused
         TABLE.put("XINFO", CommandSpec.keyed(2, 2, 1));
         TABLE.put("XGROUP", CommandSpec.keyed(2, 2, 1));
         for (String name : new String[] {
@@ -289,7 +290,8 @@ public final class CommandTable {
             "HELLO",
             "TIME",
             "LASTSAVE",
-            "SCRIPT"
+            "SCRIPT",
+            "FUNCTION"
         }) {
             TABLE.put(name, CommandSpec.of(CommandKind.PROXY));
         }
@@ -347,10 +349,8 @@ public final class CommandTable {
                 "READWRITE",
                 "ACL",
                 "AUTH",
-                "FUNCTION",
                 "SLOWLOG",
                 "LATENCY",
-                "MEMORY",
                 "MODULE",
                 "OBJECT_FREQ",
                 "RESET",

@@ -18,7 +18,7 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Commands about the whole data set rather than one key, answered by the proxy or fanned out to every server and
  * merged: PING, ECHO, SELECT 0, QUIT, HELLO, CLIENT, INFO, DBSIZE, FLUSHALL/FLUSHDB, KEYS, SCAN, RANDOMKEY, CONFIG,
- * SCRIPT LOAD/FLUSH/EXISTS, COMMAND, TIME, LASTSAVE.
+ * SCRIPT LOAD/FLUSH/EXISTS/KILL, FUNCTION, COMMAND, TIME, LASTSAVE.
  */
 public final class ProxyCommands {
 
@@ -74,6 +74,8 @@ public final class ProxyCommands {
                 return config(command);
             case "SCRIPT":
                 return script(command);
+            case "FUNCTION":
+                return function(command);
             case "RANDOMKEY":
             case "TIME":
             case "LASTSAVE":
@@ -144,9 +146,71 @@ public final class ProxyCommands {
                 return everywhere(all, args(command), MergeKind.ALL_OK);
             case "EXISTS":
                 return RouteDecision.split(parts(all, args(command)), ProxyCommands::knownToAll);
+            case "KILL":
+                return kill(all, command);
             default:
                 return RouteDecision.fail("SCRIPT " + sub + " is not supported through the proxy");
         }
+    }
+
+    /**
+     * Functions live on every server, like scripts, since FCALL goes wherever its keys live (replicas follow their
+     * masters). LOAD, DELETE, FLUSH and RESTORE change every server (LOAD answers the library name once all have
+     * it; the others OK once all did it); LIST, DUMP and STATS read one server's view, which every server shares;
+     * KILL stops the running function wherever one runs.
+     */
+    private RouteDecision function(RespCommand command) {
+        String sub = command.argCount() > 1 ? command.argString(1).toUpperCase(Locale.ROOT) : "";
+        List<Backend> all = servers.all();
+        if (all.isEmpty()) {
+            return noLiveServer();
+        }
+        switch (sub) {
+            case "LOAD":
+                return RouteDecision.split(parts(all, args(command)), ProxyCommands::sameFromAll);
+            case "DELETE":
+            case "FLUSH":
+            case "RESTORE":
+                return everywhere(all, args(command), MergeKind.ALL_OK);
+            case "LIST":
+            case "DUMP":
+            case "STATS":
+            case "HELP":
+                return anyLive(false);
+            case "KILL":
+                return kill(all, command);
+            default:
+                return RouteDecision.fail("FUNCTION " + sub + " is not supported through the proxy");
+        }
+    }
+
+    /**
+     * A KILL goes on the client's own connections: on the proxy's shared ones it would wait behind the very script it
+     * is meant to stop.
+     */
+    private static RouteDecision kill(List<Backend> all, RespCommand command) {
+        return RouteDecision.splitDedicated(parts(all, args(command)), ProxyCommands::killedAnywhere);
+    }
+
+    /**
+     * SCRIPT KILL and FUNCTION KILL, sent to every server: OK when one of them stopped a script, else what Redis
+     * says when none runs (NOTBUSY), or the first other error.
+     */
+    static ByteBuffer killedAnywhere(List<ByteBuffer> replies) {
+        ByteBuffer notBusy = null;
+        ByteBuffer other = null;
+        for (ByteBuffer reply : replies) {
+            Object value = new RespReader(reply.duplicate()).read();
+            if (!(value instanceof RespError error)) {
+                return RespBuilder.status("OK");
+            }
+            if (error.message().startsWith("NOTBUSY")) {
+                notBusy = notBusy == null ? reply : notBusy;
+            } else {
+                other = other == null ? reply : other;
+            }
+        }
+        return notBusy != null ? notBusy : other;
     }
 
     /** SCRIPT LOAD: every server's digest is the same; the first error, if any, is the reply. */
