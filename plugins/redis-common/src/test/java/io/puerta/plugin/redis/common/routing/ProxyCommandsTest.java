@@ -134,7 +134,21 @@ class ProxyCommandsTest {
     @Test
     void otherCommandsAreNotTheProxys() {
         assertTrue(((RouteDecision.Fail) route("CLIENT", "KILL", "x")).message().contains("CLIENT KILL"));
-        assertTrue(((RouteDecision.Fail) route("SCRIPT", "KILL")).message().contains("SCRIPT KILL"));
+        assertTrue(
+                ((RouteDecision.Fail) route("SCRIPT", "DEBUG", "YES")).message().contains("SCRIPT DEBUG"));
+        assertTrue(((RouteDecision.Fail) route("FUNCTION", "NOPE")).message().contains("FUNCTION NOPE"));
+    }
+
+    @Test
+    void killsGoToEveryServerOnTheClientsOwnConnectionsAndAnswerAsRedisDoes() {
+        for (String command : List.of("SCRIPT", "FUNCTION")) {
+            RouteDecision.Split kill = (RouteDecision.Split) route(command, "KILL");
+            assertEquals(io.puerta.spi.routing.ConnectionUse.DEDICATED, kill.connection());
+            assertEquals(2, kill.parts().size());
+        }
+        String notBusy = "-NOTBUSY No scripts in execution right now.\r\n";
+        assertEquals("+OK\r\n", text(ProxyCommands.killedAnywhere(replies(notBusy, "+OK\r\n", notBusy))));
+        assertEquals(notBusy, text(ProxyCommands.killedAnywhere(replies(notBusy, notBusy))));
     }
 
     private static List<ByteBuffer> replies(String... replies) {
