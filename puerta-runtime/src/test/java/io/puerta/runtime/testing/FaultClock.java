@@ -12,10 +12,21 @@ import java.util.concurrent.TimeUnit;
  */
 public final class FaultClock {
 
+    private final String recovery;
     private volatile long faultAt = Long.MIN_VALUE;
     private volatile long recoveredAt = Long.MIN_VALUE;
     private final List<Long> errors = Collections.synchronizedList(new ArrayList<>());
     private final List<String> samples = Collections.synchronizedList(new ArrayList<>());
+
+    /** A clock whose recovery is a replica's promotion. */
+    public FaultClock() {
+        this("promotion");
+    }
+
+    /** @param recovery what the recovery is called in the report ("promotion", "resharding done") */
+    public FaultClock(String recovery) {
+        this.recovery = recovery;
+    }
 
     public void fault() {
         faultAt = System.nanoTime();
@@ -78,7 +89,7 @@ public final class FaultClock {
             if (errors.isEmpty()) {
                 return recoveredAt == Long.MIN_VALUE
                         ? "no error"
-                        : "no error (promotion at +" + recoveryMillis() + " ms)";
+                        : "no error (" + recovery + " at +" + recoveryMillis() + " ms)";
             }
             long first = errors.stream().mapToLong(Long::longValue).min().orElseThrow();
             long last = errors.stream().mapToLong(Long::longValue).max().orElseThrow();
@@ -88,9 +99,12 @@ public final class FaultClock {
                     .append(signed(last - faultAt))
                     .append(" ms");
             if (recoveredAt != Long.MIN_VALUE) {
-                text.append(", promotion at +")
+                text.append(", ")
+                        .append(recovery)
+                        .append(" at +")
                         .append(recoveryMillis())
-                        .append(" ms, last error promotion")
+                        .append(" ms, last error ")
+                        .append(recovery)
                         .append(signed(last - recoveredAt))
                         .append(" ms");
             }

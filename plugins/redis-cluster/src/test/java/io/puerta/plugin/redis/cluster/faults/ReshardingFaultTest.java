@@ -37,7 +37,7 @@ class ReshardingFaultTest {
     void crossSlotMgetAndMsetThroughALiveReshardingSeeNoErrorAndLoseNothing() throws Exception {
         try (RedisCluster cluster = RedisCluster.start(3, 0);
                 TestProxy proxy = TestProxy.start("router = redis-cluster\n" + cluster.seeds(), null)) {
-            FaultClock clock = new FaultClock();
+            FaultClock clock = new FaultClock("resharding done");
             Map<String, String> acknowledged = new ConcurrentHashMap<>();
             Map<String, String> uncertain = new ConcurrentHashMap<>(); // an MSET that failed: partly applied maybe
             AtomicBoolean running = new AtomicBoolean(true);
