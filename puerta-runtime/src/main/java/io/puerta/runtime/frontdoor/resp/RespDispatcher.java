@@ -44,6 +44,7 @@ public final class RespDispatcher implements StageHandler<RespRequest, ReplySlot
     private final io.puerta.runtime.metrics.SlowLog slowLog;
     private final long holdUnsentNanos;
     private final RequestSink sink;
+    private final Consumer<RedirectingSlot> hold = this::holdAndRouteAgain; // one, not one per request
 
     public RespDispatcher(RouterGuard router, BackendRegistry backends, RequestSink sink) {
         this(router, backends, sink, null);
@@ -217,7 +218,7 @@ public final class RespDispatcher implements StageHandler<RespRequest, ReplySlot
                     redirected,
                     client,
                     holdUnsentNanos,
-                    this::holdAndRouteAgain);
+                    hold);
             if (node.health() == BackendHealth.DOWN && redirecting.mayHold()) {
                 redirecting.releaseRequest();
                 redirecting.notSent("backend " + node.address() + " is down");
