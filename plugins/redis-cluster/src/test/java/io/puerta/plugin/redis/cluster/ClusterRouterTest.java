@@ -275,6 +275,16 @@ class ClusterRouterTest {
     }
 
     @Test
+    void aClientsNameIsItsOwn() {
+        try (Jedis named = client();
+                Jedis other = client()) {
+            assertEquals("OK", named.clientSetname("billing"));
+            assertEquals("billing", named.clientGetname());
+            assertEquals(null, other.clientGetname());
+        }
+    }
+
+    @Test
     void memoryUsageIsRoutedByKeyAndServerWideMemoryCommandsAreRefused() {
         try (Jedis client = client()) {
             client.set("mem", "x".repeat(1000));

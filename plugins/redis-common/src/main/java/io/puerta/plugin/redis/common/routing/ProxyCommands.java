@@ -24,6 +24,8 @@ public final class ProxyCommands {
 
     private final String routerName;
     private final ServerSet servers;
+    // CLIENT SETNAME, by client connection; routing stage only, forgotten when the client leaves
+    private final java.util.Map<Long, byte[]> names = new java.util.HashMap<>();
 
     public ProxyCommands(String routerName, ServerSet servers) {
         this.routerName = routerName;
@@ -104,18 +106,46 @@ public final class ProxyCommands {
     private RouteDecision client(RespCommand command) {
         String sub = command.argCount() > 1 ? command.argString(1).toUpperCase(Locale.ROOT) : "";
         switch (sub) {
-            case "SETNAME":
             case "SETINFO":
-                // Names are per proxy connection and not kept: accepted so that clients setting one work.
+                // library name and version: accepted so that clients sending them at start-up work
                 return RouteDecision.respond(RespBuilder.status("OK"));
-            case "GETNAME":
-                return RouteDecision.respond(RespBuilder.nullBulk());
+            case "SETNAME":
+                return setName(command);
+            case "GETNAME": {
+                byte[] name = names.get(command.client().connectionId());
+                return RouteDecision.respond(name == null ? RespBuilder.nullBulk() : RespBuilder.bulk(name));
+            }
             case "ID":
                 return RouteDecision.respond(
                         RespBuilder.integer(command.client().connectionId()));
             default:
                 return RouteDecision.fail("CLIENT " + sub + " is not supported through the proxy");
         }
+    }
+
+    /** CLIENT SETNAME: the name of this connection to the proxy, as Redis checks it; empty removes it. */
+    private RouteDecision setName(RespCommand command) {
+        if (command.argCount() != 3) {
+            return wrongArity("CLIENT|SETNAME");
+        }
+        byte[] name = command.argBytes(2);
+        for (byte b : name) {
+            if (b < '!' || b > '~') {
+                return RouteDecision.fail("Client names cannot contain spaces, newlines or special characters.");
+            }
+        }
+        long client = command.client().connectionId();
+        if (name.length == 0) {
+            names.remove(client);
+        } else {
+            names.put(client, name);
+        }
+        return RouteDecision.respond(RespBuilder.status("OK"));
+    }
+
+    /** The client left: its name goes (routing stage). */
+    public void clientClosed(long clientId) {
+        names.remove(clientId);
     }
 
     private RouteDecision config(RespCommand command) {

@@ -208,6 +208,7 @@ public abstract class ShardedRouterBase implements Router, CommandDescriber {
     @Override
     public void clientClosed(long clientId) {
         transactions.forget(clientId);
+        proxyCommands.clientClosed(clientId);
     }
 
     /**

@@ -140,6 +140,21 @@ class ProxyCommandsTest {
     }
 
     @Test
+    void clientNamesAreKeptPerConnectionUntilItLeaves() {
+        assertEquals("$-1\r\n", text(((RouteDecision.Respond) route("CLIENT", "GETNAME")).reply()));
+        assertEquals("+OK\r\n", text(((RouteDecision.Respond) route("CLIENT", "SETNAME", "worker-1")).reply()));
+        assertEquals("$8\r\nworker-1\r\n", text(((RouteDecision.Respond) route("CLIENT", "GETNAME")).reply()));
+        assertTrue(((RouteDecision.Fail) route("CLIENT", "SETNAME", "has space"))
+                .message()
+                .contains("spaces"));
+        commands.clientClosed(TestingCommand.of("PING").client().connectionId());
+        assertEquals("$-1\r\n", text(((RouteDecision.Respond) route("CLIENT", "GETNAME")).reply()));
+        route("CLIENT", "SETNAME", "again");
+        route("CLIENT", "SETNAME", "");
+        assertEquals("$-1\r\n", text(((RouteDecision.Respond) route("CLIENT", "GETNAME")).reply()));
+    }
+
+    @Test
     void killsGoToEveryServerOnTheClientsOwnConnectionsAndAnswerAsRedisDoes() {
         for (String command : List.of("SCRIPT", "FUNCTION")) {
             RouteDecision.Split kill = (RouteDecision.Split) route(command, "KILL");
