@@ -61,7 +61,8 @@ final class ClusterTopology implements AutoCloseable {
     private final Set<Backend> failing = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean refreshRequested = new AtomicBoolean();
     private volatile long troubleUntil = System.nanoTime();
-    private volatile SlotMap latest;
+    // the masters of the last map read, taken before the map goes to the router (which then updates it in place)
+    private volatile List<Backend> latestMasters = List.of();
     private Consumer<SlotMap> listener;
     private long intervalNanos;
     private long lastRefresh = System.nanoTime(); // ticker thread only
@@ -142,7 +143,7 @@ final class ClusterTopology implements AutoCloseable {
             return null;
         }
         SlotMap map = ViewMerge.merge(views, this::node);
-        latest = map;
+        latestMasters = map.masters();
         return map;
     }
 
@@ -212,16 +213,12 @@ final class ClusterTopology implements AutoCloseable {
     }
 
     /** Whether the cluster is asked every {@link #EAGER} now. */
-    boolean inTrouble() {
+    private boolean inTrouble() {
         return System.nanoTime() - troubleUntil < 0 || anyMasterDown();
     }
 
     private boolean anyMasterDown() {
-        SlotMap map = latest;
-        if (map == null) {
-            return false;
-        }
-        for (Backend master : map.masters()) {
+        for (Backend master : latestMasters) {
             if (master.health() == BackendHealth.DOWN) {
                 return true;
             }
