@@ -134,7 +134,14 @@ public final class BsonScan {
         return buf.getIntLE(at);
     }
 
-    private static int cstringEnd(ByteBuf buf, int start, int end) {
+    /**
+     * The zero that ends the C string at {@code start}, at {@code end} (inclusive) at the latest. A start past the end
+     * is refused rather than searched: Netty's indexOf would search backwards.
+     */
+    static int cstringEnd(ByteBuf buf, int start, int end) {
+        if (start > end) {
+            throw new MalformedBsonException("field name beyond the document");
+        }
         int zero = buf.indexOf(start, Math.min(end + 1, buf.writerIndex()), (byte) 0);
         if (zero < 0) {
             throw new MalformedBsonException("unterminated field name");

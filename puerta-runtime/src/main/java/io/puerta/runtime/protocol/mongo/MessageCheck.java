@@ -145,14 +145,8 @@ public final class MessageCheck {
         return value + 4 + length;
     }
 
+    /** As {@link BsonScan#cstringEnd}, with {@code end} exclusive. */
     private static int cstringEnd(ByteBuf buf, int start, int end) {
-        if (start >= end) {
-            throw new BsonScan.MalformedBsonException("name beyond the message");
-        }
-        int zero = buf.indexOf(start, end, (byte) 0);
-        if (zero < 0) {
-            throw new BsonScan.MalformedBsonException("unterminated name");
-        }
-        return zero;
+        return BsonScan.cstringEnd(buf, start, end - 1);
     }
 }
