@@ -88,6 +88,11 @@ public final class ProxyCommands {
         }
     }
 
+    /** The subcommand (CLIENT SETNAME's SETNAME), upper case; "" when there is none. */
+    static String subcommand(RespCommand command) {
+        return command.argCount() > 1 ? command.argString(1).toUpperCase(Locale.ROOT) : "";
+    }
+
     private RouteDecision hello(RespCommand command) {
         if (command.argCount() > 1 && !"2".equals(command.argString(1))) {
             return RouteDecision.fail("NOPROTO this proxy speaks RESP2 only");
@@ -104,7 +109,7 @@ public final class ProxyCommands {
     }
 
     private RouteDecision client(RespCommand command) {
-        String sub = command.argCount() > 1 ? command.argString(1).toUpperCase(Locale.ROOT) : "";
+        String sub = subcommand(command);
         switch (sub) {
             case "SETINFO":
                 // library name and version: accepted so that clients sending them at start-up work
@@ -149,7 +154,7 @@ public final class ProxyCommands {
     }
 
     private RouteDecision config(RespCommand command) {
-        String sub = command.argCount() > 1 ? command.argString(1).toUpperCase(Locale.ROOT) : "";
+        String sub = subcommand(command);
         if (sub.equals("GET")) {
             return anyLive(false);
         }
@@ -164,7 +169,7 @@ public final class ProxyCommands {
      * every server has it; EXISTS answers 1 only for scripts every server knows; FLUSH empties them all.
      */
     private RouteDecision script(RespCommand command) {
-        String sub = command.argCount() > 1 ? command.argString(1).toUpperCase(Locale.ROOT) : "";
+        String sub = subcommand(command);
         List<Backend> all = servers.all();
         if (all.isEmpty()) {
             return noLiveServer();
@@ -190,7 +195,7 @@ public final class ProxyCommands {
      * KILL stops the running function wherever one runs.
      */
     private RouteDecision function(RespCommand command) {
-        String sub = command.argCount() > 1 ? command.argString(1).toUpperCase(Locale.ROOT) : "";
+        String sub = subcommand(command);
         List<Backend> all = servers.all();
         if (all.isEmpty()) {
             return noLiveServer();

@@ -190,7 +190,8 @@ public abstract class ShardedRouterBase implements Router, CommandDescriber {
             case PROXY -> proxyCommands.route(command);
             case REFUSED -> RouteDecision.fail(
                     name + " is not supported through the " + mode + " proxy: " + spec.reason());
-            case KEYED, NUMKEYS -> name.equals("MEMORY") && !isSubcommand(command, "USAGE")
+            case KEYED, NUMKEYS -> name.equals("MEMORY")
+                            && !ProxyCommands.subcommand(command).equals("USAGE")
                     ? RouteDecision.fail("MEMORY " + (command.argCount() > 1 ? command.argString(1) : "")
                             + " is not supported through the " + mode + " proxy: it acts on one server; MEMORY USAGE"
                             + " key is routed to the key's server")
@@ -199,10 +200,6 @@ public abstract class ShardedRouterBase implements Router, CommandDescriber {
             case TRANSACTION -> transactions.control(command, spec);
             case PUBSUB -> pubSub(command);
         };
-    }
-
-    private static boolean isSubcommand(RespCommand command, String sub) {
-        return command.argCount() > 1 && command.argString(1).equalsIgnoreCase(sub);
     }
 
     @Override
