@@ -5,15 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.puerta.runtime.testing.FaultClock;
 import io.puerta.runtime.testing.FaultReport;
+import io.puerta.runtime.testing.FuzzConnection;
 import io.puerta.runtime.testing.JedisLoad;
 import io.puerta.runtime.testing.RedisServerProcess;
 import io.puerta.runtime.testing.TestProxy;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,15 +76,12 @@ class RespFuzzFaultTest {
                 }
                 load.awaitOperations(1_000);
                 long lost = load.verify();
-                new FaultReport(
+                FaultReport.of(
                                 "10^5 fuzzed RESP frames (" + connections.get() + " connections, " + hung.get()
                                         + " hung) beside a Jedis load",
-                                load.operations(),
-                                clock.errors(),
-                                clock.window(),
-                                load.wrongReplies(),
-                                lost,
-                                0)
+                                load,
+                                clock,
+                                lost)
                         .publish();
                 assertTrue(sent.get() >= FRAMES, "frames sent: " + sent.get());
                 assertEquals(0, hung.get(), "fuzzing connections that neither ended nor were answered");
@@ -99,31 +92,15 @@ class RespFuzzFaultTest {
         }
     }
 
-    /** Sends a batch of mutated frames, half-closes, and reads until the proxy closes (5 s without a byte: hung). */
+    /** Sends a batch of mutated frames on a connection of its own (see {@link FuzzConnection}). */
     private static void fuzzConnection(int port, Random random, AtomicLong hung) {
         ByteArrayOutputStream batch = new ByteArrayOutputStream();
         for (int i = 0; i < FRAMES_PER_CONNECTION; i++) {
             byte[] frame = mutate(encode(COMMANDS[random.nextInt(COMMANDS.length)]), random);
             batch.write(frame, 0, frame.length);
         }
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-            socket.setSoTimeout(5_000);
-            try {
-                socket.getOutputStream().write(batch.toByteArray());
-                socket.shutdownOutput();
-            } catch (IOException closedEarly) {
-                return; // the proxy closed on a protocol error before reading everything: an end
-            }
-            InputStream in = socket.getInputStream();
-            byte[] buffer = new byte[65536];
-            while (in.read(buffer) >= 0) {
-                // the replies and the error that ends the connection
-            }
-        } catch (SocketTimeoutException e) {
+        if (FuzzConnection.hangs(port, batch.toByteArray())) {
             hung.incrementAndGet();
-        } catch (IOException e) {
-            // reset by the proxy after a protocol error: an end
         }
     }
 

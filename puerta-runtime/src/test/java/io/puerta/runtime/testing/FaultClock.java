@@ -36,10 +36,6 @@ public final class FaultClock {
         recoveredAt = System.nanoTime();
     }
 
-    public boolean faulted() {
-        return faultAt != Long.MIN_VALUE;
-    }
-
     /** An error the load saw now; the first few messages are kept for the report. */
     public void error(String message) {
         errors.add(System.nanoTime());

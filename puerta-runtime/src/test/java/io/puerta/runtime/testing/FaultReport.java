@@ -28,6 +28,18 @@ public record FaultReport(
         long lostByProxy,
         long lostByServers) {
 
+    /** The figures of a scenario whose load was a {@link JedisLoad}, timed by {@code clock}. */
+    public static FaultReport of(String scenario, JedisLoad load, FaultClock clock, long lostByProxy) {
+        return new FaultReport(
+                scenario,
+                load.operations(),
+                clock.errors(),
+                clock.window(),
+                load.wrongReplies(),
+                lostByProxy,
+                load.lostByServers());
+    }
+
     private static String oneLine(String text) {
         return text.replaceAll("[\\r\\n\\t]+", " ").trim();
     }

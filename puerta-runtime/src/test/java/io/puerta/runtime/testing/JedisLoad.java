@@ -8,7 +8,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Predicate;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
@@ -173,11 +172,6 @@ public final class JedisLoad implements AutoCloseable {
             }
         }
         return lost;
-    }
-
-    /** Keys written so far that {@code test} selects (a scenario's view of which server owns what). */
-    public long keysWhere(Predicate<String> test) {
-        return acknowledged.keySet().stream().filter(test).count();
     }
 
     @Override

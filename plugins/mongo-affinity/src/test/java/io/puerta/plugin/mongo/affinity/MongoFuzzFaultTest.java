@@ -8,13 +8,9 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
 import io.puerta.plugin.mongo.affinity.testing.MongosServer;
 import io.puerta.runtime.testing.FaultReport;
+import io.puerta.runtime.testing.FuzzConnection;
 import io.puerta.runtime.testing.TestProxy;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -102,30 +98,15 @@ class MongoFuzzFaultTest {
         }
     }
 
+    /** Sends a batch of mutated frames on a connection of its own (see {@link FuzzConnection}). */
     private static void fuzzConnection(int port, Random random, AtomicLong hung) {
         ByteArrayOutputStream batch = new ByteArrayOutputStream();
         for (int i = 0; i < FRAMES_PER_CONNECTION; i++) {
             byte[] frame = mutate(ping(i), random);
             batch.write(frame, 0, frame.length);
         }
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-            socket.setSoTimeout(5_000);
-            try {
-                socket.getOutputStream().write(batch.toByteArray());
-                socket.shutdownOutput();
-            } catch (IOException closedEarly) {
-                return; // closed on a bad frame before everything was read: an end
-            }
-            InputStream in = socket.getInputStream();
-            byte[] buffer = new byte[65536];
-            while (in.read(buffer) >= 0) {
-                // replies to the valid frames, then the close
-            }
-        } catch (SocketTimeoutException e) {
+        if (FuzzConnection.hangs(port, batch.toByteArray())) {
             hung.incrementAndGet();
-        } catch (IOException e) {
-            // reset by the proxy: an end
         }
     }
 

@@ -35,15 +35,7 @@ class SlowSubscriberFaultTest {
 
     @Test
     void aSubscriberThatDoesNotReadDisturbsNoOtherClient() throws Exception {
-        // Paranoid leak detection records a stack trace per buffer access: right for correctness tests, but a
-        // hundred times slower for a flood of 20,000 messages. Leaks are still sampled here.
-        io.netty.util.ResourceLeakDetector.Level level = io.netty.util.ResourceLeakDetector.getLevel();
-        io.netty.util.ResourceLeakDetector.setLevel(io.netty.util.ResourceLeakDetector.Level.SIMPLE);
-        try {
-            flood();
-        } finally {
-            io.netty.util.ResourceLeakDetector.setLevel(level);
-        }
+        io.puerta.runtime.testing.LeakDetection.sampledDuring(this::flood);
     }
 
     private void flood() throws Exception {
@@ -93,15 +85,12 @@ class SlowSubscriberFaultTest {
                 } catch (IOException closed) {
                     end = "closed: " + closed.getMessage();
                 }
-                new FaultReport(
+                FaultReport.of(
                                 "slow subscriber: " + MESSAGES + " messages of 1 KB published, " + received
                                         + " read late in order, then " + end,
-                                load.operations(),
-                                clock.errors(),
-                                clock.window(),
-                                load.wrongReplies(),
-                                lost,
-                                0)
+                                load,
+                                clock,
+                                lost)
                         .publish();
                 assertEquals(0, clock.errors(), "errors of the other clients: " + clock.samples());
                 assertEquals(0, lost, "acknowledged writes lost");

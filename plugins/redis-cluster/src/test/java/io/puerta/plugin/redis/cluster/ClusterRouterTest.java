@@ -392,15 +392,7 @@ class ClusterRouterTest {
 
     @Test
     void redisBenchmarkRunsThroughTheProxyWithoutErrors() throws Exception {
-        // Paranoid leak detection records a stack trace per buffer access: right for correctness tests, but it
-        // makes this load (large LRANGE replies) a hundred times slower. Leaks are still sampled here.
-        io.netty.util.ResourceLeakDetector.Level level = io.netty.util.ResourceLeakDetector.getLevel();
-        io.netty.util.ResourceLeakDetector.setLevel(io.netty.util.ResourceLeakDetector.Level.SIMPLE);
-        try {
-            runBenchmark();
-        } finally {
-            io.netty.util.ResourceLeakDetector.setLevel(level);
-        }
+        io.puerta.runtime.testing.LeakDetection.sampledDuring(ClusterRouterTest::runBenchmark);
     }
 
     private static void runBenchmark() throws Exception {

@@ -3,12 +3,9 @@ package io.puerta.plugin.redis.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.puerta.runtime.testing.TestingBackend;
 import io.puerta.spi.backend.Backend;
-import io.puerta.spi.backend.BackendHealth;
-import io.puerta.spi.backend.BackendRole;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Views of the cluster from several nodes make one slot map: the newest claim of each slot wins. */
@@ -27,8 +24,6 @@ class ViewMergeTest {
             ccc 127.0.0.1:7002@17002 master - 0 0 2 connected 8192-16383
             bbb :7003@17003,node-b myself,master - 0 0 5 connected 0-8191 [93->-ccc]
             """;
-
-    private final Map<String, Backend> backends = new HashMap<>();
 
     @Test
     void theNewestClaimWinsWhicheverViewArrivesFirst() {
@@ -66,42 +61,8 @@ class ViewMergeTest {
         assertEquals(101, map.servedSlots());
     }
 
+    /** Backends are values: the same address is the same backend, as in the runtime. */
     private Backend backend(String host, int port) {
-        return backends.computeIfAbsent(host + ":" + port, a -> new Backend() {
-            @Override
-            public String name() {
-                return a;
-            }
-
-            @Override
-            public String host() {
-                return host;
-            }
-
-            @Override
-            public int port() {
-                return port;
-            }
-
-            @Override
-            public int weight() {
-                return 1;
-            }
-
-            @Override
-            public BackendRole role() {
-                return BackendRole.STANDALONE;
-            }
-
-            @Override
-            public BackendHealth health() {
-                return BackendHealth.UNKNOWN;
-            }
-
-            @Override
-            public String toString() {
-                return a;
-            }
-        });
+        return new TestingBackend(host, port);
     }
 }

@@ -98,15 +98,7 @@ class ClusterFailoverFaultTest {
             }
             long lost = load.verify();
             assertEquals(List.of(), load.wrongSamples(), "wrong replies");
-            FaultReport report = new FaultReport(
-                            scenario,
-                            load.operations(),
-                            clock.errors(),
-                            clock.window(),
-                            load.wrongReplies(),
-                            lost,
-                            load.lostByServers())
-                    .publish();
+            FaultReport report = FaultReport.of(scenario, load, clock, lost).publish();
             return new Outcome(report, clock);
         }
     }
