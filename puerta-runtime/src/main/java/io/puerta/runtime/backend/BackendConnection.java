@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
 import io.puerta.runtime.config.Settings;
 import io.puerta.runtime.metrics.RuntimeMetrics;
+import io.puerta.runtime.protocol.resp.ConnectionSetup;
 import io.puerta.runtime.protocol.resp.RespReplyDecoder;
 import io.puerta.runtime.protocol.resp.RespWriter;
 import io.puerta.spi.backend.Credentials;
@@ -34,6 +35,7 @@ public final class BackendConnection extends ReconnectingConnection<ReplySlot> {
     private final String host;
     private final int port;
     private final Credentials credentials;
+    private final ConnectionSetup setup;
     private final Runnable resumeReading = this::resumeReading;
 
     // routing stage only
@@ -55,8 +57,10 @@ public final class BackendConnection extends ReconnectingConnection<ReplySlot> {
             Settings.BackendOptions options,
             RuntimeMetrics metrics,
             Credentials credentials,
+            ConnectionSetup setup,
             boolean dedicated) {
         super("backend", host, port, loop, connector::bootstrap, connector.tls(), options, !dedicated);
+        this.setup = setup;
         this.connector = connector;
         this.metrics = metrics;
         this.credentials = credentials;
@@ -118,20 +122,42 @@ public final class BackendConnection extends ReconnectingConnection<ReplySlot> {
         channel.write(slot.takeRequest(), channel.voidPromise());
     }
 
+    /** The setup this connection's clients share (RESP version, database). */
+    public ConnectionSetup setup() {
+        return setup;
+    }
+
     /**
-     * With credentials, the login goes first and is waited for: requests sent before it would be refused, and a
-     * refused login must fail them with its own reason. The greeting commands (see PluginContext#greetBackendsWith)
-     * follow, pipelined with the requests: no need to wait for them.
+     * With credentials, the login goes first, then the setup (HELLO 3, SELECT n), each waited for: requests sent
+     * before them would be refused or answered in the wrong protocol, and a refusal must fail them with its own
+     * reason. The greeting commands (see PluginContext#greetBackendsWith) follow, pipelined with the requests: no
+     * need to wait for them.
      */
     @Override
     protected void prepare(Channel channel) {
-        if (credentials == null) {
+        java.util.ArrayDeque<Step> steps = new java.util.ArrayDeque<>();
+        if (credentials != null) {
+            // the server's words (WRONGPASS ..., NOAUTH ...) name no secret
+            steps.add(new Step(credentials.authCommand(), "authentication"));
+        }
+        for (List<String> command : setup.commands()) {
+            steps.add(new Step(command, String.join(" ", command)));
+        }
+        next(channel, steps);
+    }
+
+    /** A command a new connection must have done before anything else, and what to call it when refused. */
+    private record Step(List<String> command, String what) {}
+
+    private void next(Channel channel, java.util.ArrayDeque<Step> steps) {
+        Step step = steps.poll();
+        if (step == null) {
             greet(channel);
             return;
         }
-        ReplySlot login = new LoginSlot();
-        login.stage(RespWriter.command(io.netty.buffer.ByteBufAllocator.DEFAULT, credentials.authCommand()));
-        write(channel, login, System.nanoTime());
+        ReplySlot slot = new StepSlot(step, steps);
+        slot.stage(RespWriter.command(io.netty.buffer.ByteBufAllocator.DEFAULT, step.command()));
+        write(channel, slot, System.nanoTime());
         channel.flush();
     }
 
@@ -202,8 +228,16 @@ public final class BackendConnection extends ReconnectingConnection<ReplySlot> {
         });
     }
 
-    /** The reply to the login: the connection goes on, or it fails everything with the server's reason. */
-    private final class LoginSlot extends ReplySlot {
+    /** The reply to a step of {@link #prepare}: the connection goes on, or fails everything with the server's reason. */
+    private final class StepSlot extends ReplySlot {
+        private final Step step;
+        private final java.util.ArrayDeque<Step> rest;
+
+        StepSlot(Step step, java.util.ArrayDeque<Step> rest) {
+            this.step = step;
+            this.rest = rest;
+        }
+
         @Override
         public void complete(ByteBuf reply) {
             try {
@@ -211,11 +245,11 @@ public final class BackendConnection extends ReconnectingConnection<ReplySlot> {
                 if (channel == null) {
                     return; // the connection closed first and this "reply" is the runtime's own error
                 }
-                if (reply.isReadable() && reply.getByte(reply.readerIndex()) == '+') {
-                    greet(channel);
+                if (reply.isReadable() && reply.getByte(reply.readerIndex()) != '-') {
+                    next(channel, rest);
                 } else {
-                    // the server's words (WRONGPASS ..., NOAUTH ...) name no secret
-                    prepareFailed(name + " authentication failed: "
+                    // the command is never a secret in the message: only the step's name and the server's words
+                    prepareFailed(name + " " + step.what() + " failed: "
                             + reply.toString(StandardCharsets.UTF_8).trim().replaceFirst("^-", ""));
                 }
             } finally {
@@ -251,6 +285,13 @@ public final class BackendConnection extends ReconnectingConnection<ReplySlot> {
                 relay(ctx, reply);
                 return;
             }
+            if (stream == null && reply.getByte(reply.readerIndex()) == '>' && !subscribing()) {
+                // a RESP3 push nobody subscribed to on this connection (no request of ours asks for one): it
+                // answers no request, so it must not be matched to one
+                log.debug("{} sent a push message outside a subscription; dropped", name);
+                reply.release();
+                return;
+            }
             ReplySlot slot = inFlight.poll();
             if (slot != null && slot.stream() != null) {
                 // the reply to SUBSCRIBE: from here on this connection belongs to the subscriber
@@ -270,6 +311,12 @@ public final class BackendConnection extends ReconnectingConnection<ReplySlot> {
             }
             slot.complete(reply);
         }
+    }
+
+    /** Whether the oldest request in flight is a SUBSCRIBE, whose RESP3 reply is itself a push. */
+    private boolean subscribing() {
+        ReplySlot oldest = inFlight.peek();
+        return oldest != null && oldest.stream() != null;
     }
 
     @Override

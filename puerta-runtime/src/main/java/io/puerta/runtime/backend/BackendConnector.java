@@ -8,6 +8,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.puerta.runtime.config.Settings;
 import io.puerta.runtime.metrics.RuntimeMetrics;
+import io.puerta.runtime.protocol.resp.ConnectionSetup;
 import io.puerta.runtime.protocol.resp.RespWriter;
 import io.puerta.runtime.transport.Transport;
 import io.puerta.spi.backend.Credentials;
@@ -56,24 +57,25 @@ public final class BackendConnector {
      * The shared connections of a new backend: {@code connections-per-backend} of them on the loops in turn, or,
      * with 0, one on each loop.
      */
-    BackendConnection[] sharedConnections(String host, int port, Credentials credentials) {
+    BackendConnection[] sharedConnections(String host, int port, Credentials credentials, ConnectionSetup setup) {
         if (options.connectionsPerBackend() > 0) {
             BackendConnection[] connections = new BackendConnection[options.connectionsPerBackend()];
             for (int i = 0; i < connections.length; i++) {
-                connections[i] = connection(host, port, credentials, false);
+                connections[i] = connection(host, port, credentials, setup, false);
             }
             return connections;
         }
         java.util.List<BackendConnection> perLoop = new ArrayList<>();
         for (io.netty.util.concurrent.EventExecutor loop : group) {
             perLoop.add(new BackendConnection(
-                    host, port, (io.netty.channel.EventLoop) loop, this, options, metrics, credentials, false));
+                    host, port, (io.netty.channel.EventLoop) loop, this, options, metrics, credentials, setup, false));
         }
         return perLoop.toArray(BackendConnection[]::new);
     }
 
-    BackendConnection connection(String host, int port, Credentials credentials, boolean dedicated) {
-        return new BackendConnection(host, port, group.next(), this, options, metrics, credentials, dedicated);
+    BackendConnection connection(
+            String host, int port, Credentials credentials, ConnectionSetup setup, boolean dedicated) {
+        return new BackendConnection(host, port, group.next(), this, options, metrics, credentials, setup, dedicated);
     }
 
     /** Who is told of backends in trouble (the server: passive health, and the router's topology). */

@@ -1,5 +1,6 @@
 package io.puerta.runtime.backend;
 
+import io.puerta.runtime.protocol.resp.ConnectionSetup;
 import io.puerta.spi.backend.Backend;
 import io.puerta.spi.backend.BackendHealth;
 import io.puerta.spi.backend.BackendRole;
@@ -20,7 +21,14 @@ public final class BackendNode implements Backend {
     private final int port;
     private volatile int weight;
     private final BackendRole role;
+    /** The shared connections of clients that said nothing (RESP2, database 0): most clients. */
     private final BackendConnection[] connections;
+    /** The shared connections of every other setup, opened when a client of that setup first needs one. */
+    private final java.util.concurrent.ConcurrentHashMap<ConnectionSetup, BackendConnection[]> otherSetups =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private final java.util.function.Function<ConnectionSetup, BackendConnection[]> opener;
+    private volatile boolean retired;
     private final Optional<Credentials> credentials;
     private final SocketFactory sockets;
     private volatile BackendHealth health = BackendHealth.UNKNOWN;
@@ -38,14 +46,15 @@ public final class BackendNode implements Backend {
             BackendRole role,
             Credentials credentials,
             SocketFactory sockets,
-            BackendConnection[] connections,
+            java.util.function.Function<ConnectionSetup, BackendConnection[]> opener,
             java.util.concurrent.atomic.AtomicBoolean checked) {
         this.name = name;
         this.host = host;
         this.port = port;
         this.weight = weight;
         this.role = role;
-        this.connections = connections;
+        this.opener = opener;
+        this.connections = opener.apply(ConnectionSetup.DEFAULT);
         this.credentials = Optional.ofNullable(credentials);
         this.sockets = sockets;
         this.checked = checked;
@@ -139,7 +148,7 @@ public final class BackendNode implements Backend {
      * connections.
      */
     public BackendConnection connectionFor(long clientId) {
-        return connections[(int) Long.remainderUnsigned(clientId, connections.length)];
+        return pick(connections, clientId, null);
     }
 
     /**
@@ -148,14 +157,49 @@ public final class BackendNode implements Backend {
      * another thread. A client always gets the same connection either way, so its requests stay in order.
      */
     public BackendConnection connectionFor(long clientId, io.netty.channel.EventLoop clientLoop) {
+        return pick(connections, clientId, clientLoop);
+    }
+
+    /** As {@link #connectionFor(long, io.netty.channel.EventLoop)}, among the connections of {@code setup}. */
+    public BackendConnection connectionFor(
+            long clientId, io.netty.channel.EventLoop clientLoop, ConnectionSetup setup) {
+        return pick(setup.isDefault() ? connections : connectionsOf(setup), clientId, clientLoop);
+    }
+
+    private BackendConnection[] connectionsOf(ConnectionSetup setup) {
+        BackendConnection[] existing = otherSetups.get(setup);
+        if (existing != null) {
+            return existing;
+        }
+        BackendConnection[] opened = otherSetups.computeIfAbsent(setup, opener);
+        if (retired) {
+            // the backend left while these were opened: they go with it (their requests fail, as the others')
+            for (BackendConnection connection : opened) {
+                connection.close("backend left the configuration");
+            }
+        }
+        return opened;
+    }
+
+    private static BackendConnection pick(
+            BackendConnection[] among, long clientId, io.netty.channel.EventLoop clientLoop) {
         if (clientLoop != null) {
-            for (BackendConnection connection : connections) {
+            for (BackendConnection connection : among) {
                 if (connection.loop() == clientLoop) {
                     return connection;
                 }
             }
         }
-        return connectionFor(clientId);
+        return among[(int) Long.remainderUnsigned(clientId, among.length)];
+    }
+
+    /** Every shared connection, of every setup. */
+    private java.util.List<BackendConnection> shared() {
+        java.util.List<BackendConnection> all = new java.util.ArrayList<>(java.util.List.of(connections));
+        for (BackendConnection[] more : otherSetups.values()) {
+            all.addAll(java.util.List.of(more));
+        }
+        return all;
     }
 
     void close() {
@@ -164,7 +208,8 @@ public final class BackendNode implements Backend {
 
     /** Closes this backend's shared connections: whatever is still in flight or queued fails with {@code reason}. */
     public void retire(String reason) {
-        for (BackendConnection connection : connections) {
+        retired = true;
+        for (BackendConnection connection : shared()) {
             connection.close(reason);
         }
     }
@@ -174,7 +219,7 @@ public final class BackendNode implements Backend {
      * {@code reason}, and the next request connects anew (a router learned that the backend lost its role).
      */
     public void reset(String reason) {
-        for (BackendConnection connection : connections) {
+        for (BackendConnection connection : shared()) {
             connection.reset(reason);
         }
     }
@@ -202,7 +247,7 @@ public final class BackendNode implements Backend {
     /** Requests sent on this backend's shared connections since the start (approximate: read off-loop). */
     public long requestsSent() {
         long total = 0;
-        for (BackendConnection connection : connections) {
+        for (BackendConnection connection : shared()) {
             total += connection.sentSoFar();
         }
         return total;
@@ -211,7 +256,7 @@ public final class BackendNode implements Backend {
     /** Requests sent on this backend's shared connections and not yet answered (approximate: read off-loop). */
     public int inFlight() {
         int total = 0;
-        for (BackendConnection connection : connections) {
+        for (BackendConnection connection : shared()) {
             total += connection.inFlightNow();
         }
         return total;

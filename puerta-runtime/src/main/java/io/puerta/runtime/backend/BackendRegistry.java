@@ -2,6 +2,7 @@ package io.puerta.runtime.backend;
 
 import io.puerta.runtime.config.BackendSpec;
 import io.puerta.runtime.config.Settings;
+import io.puerta.runtime.protocol.resp.ConnectionSetup;
 import io.puerta.spi.backend.Backend;
 import io.puerta.spi.backend.BackendRole;
 import io.puerta.spi.backend.Credentials;
@@ -111,7 +112,7 @@ public final class BackendRegistry implements AutoCloseable {
                 role,
                 credentials,
                 sockets,
-                connector.sharedConnections(host, port, credentials),
+                setup -> connector.sharedConnections(host, port, credentials, setup),
                 checked);
     }
 
@@ -124,8 +125,8 @@ public final class BackendRegistry implements AutoCloseable {
     }
 
     /** A new connection to {@code node} for one client alone (see {@link io.puerta.spi.routing.ConnectionUse}). */
-    public BackendConnection dedicatedConnection(BackendNode node) {
-        return connector.connection(node.host(), node.port(), node.credentials().orElse(null), true);
+    public BackendConnection dedicatedConnection(BackendNode node, ConnectionSetup setup) {
+        return connector.connection(node.host(), node.port(), node.credentials().orElse(null), setup, true);
     }
 
     /** A bootstrap for connections that are not the registry's own (spliced and multiplexed MongoDB ones). */

@@ -99,6 +99,12 @@ public final class RouterGuard {
     }
 
     /** How many redirections to follow for the router's requests: 0 unless it is {@link RedirectAware}. */
+    /** How many databases clients may SELECT (see {@link Router#databases}); 1 if the router fails to say. */
+    public int databases() {
+        Integer databases = guarded(router::databases, 1, "say how many databases it serves");
+        return databases == null || databases < 1 ? 1 : databases;
+    }
+
     public int maxRedirects() {
         if (!(router instanceof RedirectAware aware)) {
             return 0;

@@ -26,6 +26,15 @@ public interface RespCommand extends Request {
     /** Argument {@code index} decoded as UTF-8. */
     String argString(int index);
 
+    /**
+     * The RESP version the client spoke when it sent this command (2 unless it said {@code HELLO 3}): a reply the
+     * router builds itself ({@code RouteDecision.respond}, a merger's result) must be in it. A RESP3 client's
+     * forwarded requests are answered by servers in RESP3.
+     */
+    default int respVersion() {
+        return 2;
+    }
+
     @Override
     default Protocol protocol() {
         return Protocol.RESP;

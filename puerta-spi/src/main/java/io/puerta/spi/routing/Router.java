@@ -32,6 +32,15 @@ public interface Router extends AutoCloseable {
      */
     default void clientClosed(long clientId) {}
 
+    /**
+     * How many databases clients may {@code SELECT} through this router: 0 to n - 1. The runtime answers SELECT
+     * itself and sends the client's later requests on connections that selected its database. 1, the default:
+     * database 0 only (as Redis Cluster). Any thread; a constant of the router's configuration.
+     */
+    default int databases() {
+        return 1;
+    }
+
     /** Releases what the router holds; called once at shutdown. */
     @Override
     default void close() {}

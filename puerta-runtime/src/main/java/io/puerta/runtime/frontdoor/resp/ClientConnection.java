@@ -44,6 +44,8 @@ final class ClientConnection extends ClientConnectionBase implements ClientSessi
     /** The client's login and rights; null when the proxy has no users. */
     private final RespLogin login;
 
+    private final RespClients clients;
+
     // event loop only
     private final ArrayDeque<PendingReply> pending = new ArrayDeque<>();
     /** While a login is checked, the requests read after it wait here, in order, for its outcome. */
@@ -62,8 +64,10 @@ final class ClientConnection extends ClientConnectionBase implements ClientSessi
             RespDispatcher dispatcher,
             Settings.Limits limits,
             RuntimeMetrics metrics,
-            Access access) {
+            Access access,
+            RespClients clients) {
         super(channel, metrics.clientConnections());
+        this.clients = clients;
         this.sink = sink;
         this.dispatcher = dispatcher;
         this.limits = limits;
@@ -73,7 +77,11 @@ final class ClientConnection extends ClientConnectionBase implements ClientSessi
                 channel.eventLoop(),
                 metrics.dedicatedConnections(),
                 limits.maxDedicatedConnections(),
-                metrics.clientConnections()::getCount);
+                metrics.clientConnections()::getCount,
+                io.puerta.runtime.transport.RemoteAddress.of(channel).hostPort(),
+                io.puerta.runtime.transport.RemoteAddress.local(channel).hostPort(),
+                this);
+        clients.add(session);
         this.backlog = new Backlog(channel, sink, this::updateAutoRead, metrics.ringFull());
         this.login = access == null ? null : new RespLogin(access.authenticator(), access.rights(), remoteHost);
     }
@@ -131,6 +139,7 @@ final class ClientConnection extends ClientConnectionBase implements ClientSessi
         releaseCompleted();
         sink.endOfRead(); // requests decoded from the last bytes of a closing connection had no read end
         session.close();
+        clients.remove(session);
         sink.controlSoon(dispatcher.clientClosed(id), channel.eventLoop());
     }
 
@@ -324,6 +333,10 @@ final class ClientConnection extends ClientConnectionBase implements ClientSessi
             }
             pending.poll();
             timed(head);
+            if (head.silent) {
+                reply.release(); // CLIENT REPLY OFF or SKIP
+                continue;
+            }
             if (head.closeAfter()) {
                 channel.writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE);
                 outstanding = pending.size();

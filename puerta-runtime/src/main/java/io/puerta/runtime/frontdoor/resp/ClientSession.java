@@ -4,6 +4,7 @@ import io.puerta.runtime.backend.BackendConnection;
 import io.puerta.runtime.backend.BackendNode;
 import io.puerta.runtime.backend.BackendRegistry;
 import io.puerta.runtime.backend.ReplyStream;
+import io.puerta.runtime.protocol.resp.ConnectionSetup;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,24 +21,60 @@ public final class ClientSession {
     private final AtomicInteger dedicatedTotal;
     private final int maxDedicated;
     private final java.util.function.LongSupplier clients;
-    private final Map<BackendNode, BackendConnection> dedicated = new ConcurrentHashMap<>(2);
+    private final Map<Dedicated, BackendConnection> dedicated = new ConcurrentHashMap<>(2);
     private volatile boolean closed;
 
     // routing stage only
     private BackendConnection subscription;
     private ReplyStream stream;
+    private ConnectionSetup setup = ConnectionSetup.DEFAULT;
+    private ReplyMode replyMode = ReplyMode.ON;
+    private boolean skipNext;
+
+    // what CLIENT LIST shows: written and read on the routing stage (the user: by the client's event loop, once
+    // logged in)
+    final String address;
+    final String localAddress;
+    final long createdMillis = System.currentTimeMillis();
+    private final io.puerta.runtime.frontdoor.ClientHandle handle;
+    String name;
+    String libName;
+    String libVersion;
+    String lastCommand = "NULL";
+    long lastCommandMillis = createdMillis;
+    boolean noEvict;
+    boolean noTouch;
+    volatile String user = "default";
+
+    /** CLIENT REPLY: whether the client is sent replies. */
+    enum ReplyMode {
+        ON,
+        OFF,
+        SKIP
+    }
 
     /**
      * @param dedicatedTotal connections held by all clients, shared by every session
      * @param maxDedicated how many all clients together may hold
      * @param clients clients connected now: with the connections they hold, they share the descriptors' room
      */
+    /**
+     * @param address the client's address, host:port, as CLIENT LIST shows it
+     * @param localAddress the proxy's address the client connected to
+     * @param handle the client's connection, which CLIENT KILL closes
+     */
     public ClientSession(
             long clientId,
             io.netty.channel.EventLoop loop,
             AtomicInteger dedicatedTotal,
             int maxDedicated,
-            java.util.function.LongSupplier clients) {
+            java.util.function.LongSupplier clients,
+            String address,
+            String localAddress,
+            io.puerta.runtime.frontdoor.ClientHandle handle) {
+        this.address = address;
+        this.localAddress = localAddress;
+        this.handle = handle;
         this.clients = clients;
         this.clientId = clientId;
         this.loop = loop;
@@ -58,8 +95,9 @@ public final class ClientSession {
      * The client's own connection to {@code node}, opened on first use; null when the proxy-wide limit is reached.
      * The routing stage calls it, and so do backend event loops following a redirection.
      */
-    BackendConnection dedicated(BackendNode node, BackendRegistry registry) {
-        BackendConnection existing = dedicated.get(node);
+    BackendConnection dedicated(BackendNode node, BackendRegistry registry, ConnectionSetup setup) {
+        Dedicated key = new Dedicated(node, setup);
+        BackendConnection existing = dedicated.get(key);
         if (existing != null) {
             return existing;
         }
@@ -68,13 +106,13 @@ public final class ClientSession {
             dedicatedTotal.decrementAndGet();
             return null;
         }
-        BackendConnection created = registry.dedicatedConnection(node);
-        BackendConnection raced = dedicated.putIfAbsent(node, created);
+        BackendConnection created = registry.dedicatedConnection(node, setup);
+        BackendConnection raced = dedicated.putIfAbsent(key, created);
         if (raced != null) {
             release(created);
             return raced;
         }
-        if (closed && dedicated.remove(node, created)) {
+        if (closed && dedicated.remove(key, created)) {
             // the client left while we opened it; close() may have missed it
             release(created);
         }
@@ -96,21 +134,96 @@ public final class ClientSession {
         this.stream = stream;
     }
 
+    /** The client's setup now (RESP version, database): which backend connections its requests take. */
+    ConnectionSetup setup() {
+        return setup;
+    }
+
+    void setup(ConnectionSetup next) {
+        this.setup = next;
+    }
+
+    /**
+     * Whether the reply to the request being routed now is to be dropped (CLIENT REPLY OFF or SKIP), and moves SKIP
+     * on: it silences the request after the one that set it. Routing stage, once per request.
+     */
+    boolean silenced() {
+        if (skipNext) {
+            skipNext = false;
+            return true;
+        }
+        return replyMode == ReplyMode.OFF;
+    }
+
+    /** CLIENT REPLY: {@code SKIP} silences the next request only. */
+    void replyMode(ReplyMode mode) {
+        if (mode == ReplyMode.SKIP) {
+            skipNext = true;
+        } else {
+            replyMode = mode;
+        }
+    }
+
+    /** RESET: the client is as a new connection (its own backend connections closed, nothing selected). */
+    void reset() {
+        setup = ConnectionSetup.DEFAULT;
+        replyMode = ReplyMode.ON;
+        skipNext = false;
+        name = null;
+        noEvict = false;
+        noTouch = false;
+        closeDedicated("the client reset its connection");
+    }
+
+    /**
+     * Closes the client's connection to the proxy (CLIENT KILL): at once, or, for the client that asked, once the
+     * replies it is owed (the KILL's among them) are written. Any thread.
+     */
+    void kill(boolean self) {
+        if (self) {
+            handle.stopReading();
+        } else {
+            handle.close();
+        }
+    }
+
+    /** Whether the client is a subscriber now. Routing stage. */
+    boolean subscriber() {
+        return subscription != null;
+    }
+
+    /** Routing stage: the client's latest command, for CLIENT LIST. */
+    void ran(String command) {
+        lastCommand = command;
+        lastCommandMillis = System.currentTimeMillis();
+    }
+
     /** The client left: closes its own backend connections. Any thread. */
     public void close() {
         closed = true;
-        for (BackendNode node : dedicated.keySet()) {
-            BackendConnection connection = dedicated.remove(node);
+        closeDedicated("the client closed its connection");
+    }
+
+    private void closeDedicated(String reason) {
+        for (Dedicated key : dedicated.keySet()) {
+            BackendConnection connection = dedicated.remove(key);
             if (connection != null) {
-                release(connection);
+                release(connection, reason);
             }
         }
     }
 
     private void release(BackendConnection connection) {
-        dedicatedTotal.decrementAndGet();
-        connection.close("the client closed its connection");
+        release(connection, "the client closed its connection");
     }
+
+    private void release(BackendConnection connection, String reason) {
+        dedicatedTotal.decrementAndGet();
+        connection.close(reason);
+    }
+
+    /** A client's own connection is to one node, set up for the client as it was when it was opened. */
+    private record Dedicated(BackendNode node, ConnectionSetup setup) {}
 
     /** Implemented by whatever represents a client to the routing stage. */
     public interface Holder {

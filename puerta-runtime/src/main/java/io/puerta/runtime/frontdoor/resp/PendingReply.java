@@ -25,6 +25,8 @@ public final class PendingReply extends ReplySlot {
     long readNanos;
     String command;
     int argCount;
+    /** CLIENT REPLY OFF or SKIP: the reply is dropped, not written. Set on the routing stage, like command. */
+    boolean silent;
 
     public PendingReply(ReplyListener listener, boolean closeAfter) {
         this.listener = listener;

@@ -6,6 +6,7 @@ import io.puerta.runtime.backend.BackendConnection;
 import io.puerta.runtime.backend.BackendNode;
 import io.puerta.runtime.backend.BackendRegistry;
 import io.puerta.runtime.backend.ReplySlot;
+import io.puerta.runtime.protocol.resp.ConnectionSetup;
 import io.puerta.runtime.protocol.resp.RespRequest;
 import io.puerta.spi.request.ClientInfo;
 import io.puerta.spi.routing.Redirect;
@@ -32,6 +33,7 @@ final class RedirectingSlot extends ReplySlot {
     private final String noConnection;
     private final Consumer<Redirect> notify;
     private final ClientInfo requester;
+    private final ConnectionSetup setup;
     private final long holdNanos;
     private final Consumer<RedirectingSlot> hold;
     private ByteBuf original;
@@ -49,6 +51,7 @@ final class RedirectingSlot extends ReplySlot {
             int maxRedirects,
             Consumer<Redirect> notify,
             ClientInfo requester,
+            ConnectionSetup setup,
             long holdNanos,
             Consumer<RedirectingSlot> hold) {
         this.client = client;
@@ -59,6 +62,7 @@ final class RedirectingSlot extends ReplySlot {
         this.redirectsLeft = maxRedirects;
         this.notify = notify;
         this.requester = requester;
+        this.setup = setup;
         this.holdNanos = holdNanos;
         this.hold = hold;
         stage(original.retainedDuplicate());
@@ -85,7 +89,8 @@ final class RedirectingSlot extends ReplySlot {
 
     /** The request as the client sent it, to route again (the caller releases it); null if it cannot be read. */
     RespRequest requestAgain() {
-        return original == null ? null : RespRequest.parse(requester, original);
+        RespRequest again = original == null ? null : RespRequest.parse(requester, original);
+        return again == null ? null : again.setup(setup);
     }
 
     /** Where the client's requests go on a node (its shared connection). */

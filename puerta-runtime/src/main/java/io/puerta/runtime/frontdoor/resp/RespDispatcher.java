@@ -14,6 +14,7 @@ import io.puerta.runtime.pipeline.Dispatch;
 import io.puerta.runtime.pipeline.RequestSink;
 import io.puerta.runtime.pipeline.RouterGuard;
 import io.puerta.runtime.pipeline.StageHandler;
+import io.puerta.runtime.protocol.resp.ConnectionSetup;
 import io.puerta.runtime.protocol.resp.RespRequest;
 import io.puerta.runtime.protocol.resp.RespWriter;
 import io.puerta.spi.backend.BackendHealth;
@@ -45,14 +46,24 @@ public final class RespDispatcher implements StageHandler<RespRequest, ReplySlot
     private final long holdUnsentNanos;
     private final RequestSink sink;
     private final Consumer<RedirectingSlot> hold = this::holdAndRouteAgain; // one, not one per request
+    private final ConnectionCommands connectionCommands;
 
     public RespDispatcher(RouterGuard router, BackendRegistry backends, RequestSink sink) {
-        this(router, backends, sink, null);
+        this(router, backends, sink, null, new RespClients());
     }
 
-    /** @param metrics where followed redirections are counted; null for none */
-    public RespDispatcher(RouterGuard router, BackendRegistry backends, RequestSink sink, RuntimeMetrics metrics) {
+    /**
+     * @param metrics where followed redirections are counted; null for none
+     * @param clients the front door's clients, for CLIENT LIST and KILL
+     */
+    RespDispatcher(
+            RouterGuard router,
+            BackendRegistry backends,
+            RequestSink sink,
+            RuntimeMetrics metrics,
+            RespClients clients) {
         this.router = router;
+        this.connectionCommands = new ConnectionCommands(clients, router::databases);
         this.backends = backends;
         this.maxRedirects = router.maxRedirects();
         this.holdUnsentNanos = router.holdUnsent().toNanos();
@@ -77,6 +88,17 @@ public final class RespDispatcher implements StageHandler<RespRequest, ReplySlot
     public void route(RespRequest request, ReplySlot reply, Dispatch dispatch) {
         try {
             String name = request.name();
+            ClientSession session = request.client() instanceof ClientSession.Holder holder ? holder.session() : null;
+            if (session != null) {
+                request.setup(session.setup()); // as the client's earlier requests left it (HELLO, SELECT)
+                session.ran(name);
+                if (session.silenced() && reply instanceof PendingReply pending) {
+                    pending.silent = true;
+                }
+                if (session.subscription() == null && connectionCommands.answer(request, reply, session)) {
+                    return;
+                }
+            }
             if (reply instanceof PendingReply pending) {
                 pending.command = name; // for the latency by command and the slow log
             }
@@ -114,10 +136,12 @@ public final class RespDispatcher implements StageHandler<RespRequest, ReplySlot
             if (forward.connection() == ConnectionUse.SHARED && forward.prelude() == null && maxRedirects == 0) {
                 // the common case, without allocating
                 reply.stage(request.takeFrame());
-                dispatch.stage(backends.resolve(forward.backend()).connectionFor(client, loopOf(session)), reply);
+                dispatch.stage(
+                        backends.resolve(forward.backend()).connectionFor(client, loopOf(session), request.setup()),
+                        reply);
                 return;
             }
-            Connections connections = connections(forward.connection(), session, client);
+            Connections connections = connections(forward.connection(), session, client, request.setup());
             BackendNode node = backends.resolve(forward.backend());
             BackendConnection target = connections.to(node);
             if (target == null) {
@@ -128,10 +152,10 @@ public final class RespDispatcher implements StageHandler<RespRequest, ReplySlot
             if (forward.connection() == ConnectionUse.SUBSCRIPTION) {
                 subscribe(target, reply, session, dispatch);
             } else {
-                send(node, target, reply, forward.prelude(), connections, dispatch, request.client());
+                send(node, target, reply, forward.prelude(), connections, dispatch, request);
             }
         } else if (decision instanceof RouteDecision.Split split) {
-            split(split, reply, session, request.client(), dispatch);
+            split(split, reply, session, request, dispatch);
         } else if (decision instanceof RouteDecision.Respond respond) {
             reply.complete(Unpooled.copiedBuffer(respond.reply()));
         } else if (decision instanceof RouteDecision.Fail fail) {
@@ -140,12 +164,9 @@ public final class RespDispatcher implements StageHandler<RespRequest, ReplySlot
     }
 
     private void split(
-            RouteDecision.Split split,
-            ReplySlot reply,
-            ClientSession session,
-            io.puerta.spi.request.ClientInfo client,
-            Dispatch dispatch) {
-        Connections connections = connections(split.connection(), session, client.connectionId());
+            RouteDecision.Split split, ReplySlot reply, ClientSession session, RespRequest request, Dispatch dispatch) {
+        Connections connections =
+                connections(split.connection(), session, request.client().connectionId(), request.setup());
         List<SplitPart> parts = split.parts();
         BackendConnection[] targets = new BackendConnection[parts.size()];
         BackendNode[] nodes = new BackendNode[parts.size()];
@@ -170,7 +191,7 @@ public final class RespDispatcher implements StageHandler<RespRequest, ReplySlot
                     part.prelude(),
                     split.connection() == ConnectionUse.SHARED ? connections : null,
                     dispatch,
-                    client);
+                    request);
         }
     }
 
@@ -179,16 +200,16 @@ public final class RespDispatcher implements StageHandler<RespRequest, ReplySlot
     }
 
     /** Where a client's requests go for one kind of connection use. */
-    private Connections connections(ConnectionUse use, ClientSession session, long client) {
+    private Connections connections(ConnectionUse use, ClientSession session, long client, ConnectionSetup setup) {
         if (use == ConnectionUse.SHARED) {
             EventLoop loop = loopOf(session);
-            return new Connections(node -> node.connectionFor(client, loop), null);
+            return new Connections(node -> node.connectionFor(client, loop, setup), null);
         }
         if (session == null) {
             return new Connections(node -> null, "this client cannot hold a backend connection of its own");
         }
         return new Connections(
-                node -> session.dedicated(node, backends),
+                node -> session.dedicated(node, backends, setup),
                 "too many clients hold backend connections of their own (puerta.limits.max-dedicated-connections);"
                         + " blocking commands, transactions and subscriptions are refused until some of them leave");
     }
@@ -205,7 +226,7 @@ public final class RespDispatcher implements StageHandler<RespRequest, ReplySlot
             Prelude prelude,
             Connections redirectVia,
             Dispatch dispatch,
-            io.puerta.spi.request.ClientInfo client) {
+            RespRequest request) {
         if (maxRedirects > 0 && prelude == null && redirectVia != null) {
             // keep the request bytes, to send them again where a MOVED or ASK points
             RedirectingSlot redirecting = new RedirectingSlot(
@@ -216,7 +237,8 @@ public final class RespDispatcher implements StageHandler<RespRequest, ReplySlot
                     redirectVia.refusal(),
                     maxRedirects,
                     redirected,
-                    client,
+                    request.client(),
+                    request.setup(),
                     holdUnsentNanos,
                     hold);
             if (node.health() == BackendHealth.DOWN && redirecting.mayHold()) {

@@ -28,6 +28,7 @@ public final class RespFrontDoor implements FrontDoor {
     private final RespLimits respLimits;
     private final RuntimeMetrics metrics;
     private final ClientConnection.Access access;
+    private final RespClients clients = new RespClients();
 
     /** @param authenticator checks logins; null or one without users: clients need not log in */
     public RespFrontDoor(
@@ -38,7 +39,7 @@ public final class RespFrontDoor implements FrontDoor {
             RuntimeMetrics metrics,
             Authenticator authenticator) {
         this.sink = sink;
-        this.dispatcher = new RespDispatcher(router, backends, sink, metrics);
+        this.dispatcher = new RespDispatcher(router, backends, sink, metrics, clients);
         this.limits = limits;
         this.respLimits = new RespLimits(
                 limits.maxArrayLength(), limits.maxBulkBytes(), limits.maxInlineBytes(), limits.maxRequestBytes());
@@ -65,7 +66,7 @@ public final class RespFrontDoor implements FrontDoor {
 
     @Override
     public ClientHandle open(Channel channel) {
-        ClientConnection client = new ClientConnection(channel, sink, dispatcher, limits, metrics, access);
+        ClientConnection client = new ClientConnection(channel, sink, dispatcher, limits, metrics, access, clients);
         channel.pipeline().addLast("decoder", new RespRequestDecoder(client, respLimits));
         channel.pipeline().addLast("client", client);
         return client;

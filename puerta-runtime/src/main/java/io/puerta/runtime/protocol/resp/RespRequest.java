@@ -17,6 +17,7 @@ public final class RespRequest extends OwnedFrame implements RespCommand {
     private final int[] argStarts;
     private final int[] argLengths;
     private String name;
+    private ConnectionSetup setup = ConnectionSetup.DEFAULT;
 
     RespRequest(ClientInfo client, ByteBuf frame, int[] argStarts, int[] argLengths) {
         super(frame);
@@ -78,6 +79,38 @@ public final class RespRequest extends OwnedFrame implements RespCommand {
             pos = (int) (cr + 2 + length + 2);
         }
         return new RespRequest(client, frame.retainedDuplicate(), starts, lengths);
+    }
+
+    /** The client's setup when it sent this request: which backend connections it goes on, which RESP it reads. */
+    public ConnectionSetup setup() {
+        return setup;
+    }
+
+    /** Set by the client connection as it reads the request (and for a request read again, from its first read). */
+    public RespRequest setup(ConnectionSetup setup) {
+        this.setup = setup;
+        return this;
+    }
+
+    @Override
+    public int respVersion() {
+        return setup.protocol();
+    }
+
+    /** Whether the command name is {@code upper} (ASCII upper case), read without allocating. */
+    public boolean nameIs(String upper) {
+        if (argLengths[0] != upper.length()) {
+            return false;
+        }
+        ByteBuf frame = frame();
+        int at = frame.readerIndex() + argStarts[0];
+        for (int i = 0; i < upper.length(); i++) {
+            int b = frame.getByte(at + i);
+            if ((b >= 'a' && b <= 'z' ? b - ('a' - 'A') : b) != upper.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

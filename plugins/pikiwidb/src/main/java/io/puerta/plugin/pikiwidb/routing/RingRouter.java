@@ -188,5 +188,12 @@ final class RingRouter extends ShardedRouterBase implements StatusAware {
     }
 
     /** Ring settings, validated. */
-    record RingSettings(Distribution.Kind distribution, KeyHash hash, String hashTag, boolean autoEjectHosts) {}
+    /** @param databases how many databases clients may SELECT (the servers must have them) */
+    record RingSettings(
+            Distribution.Kind distribution, KeyHash hash, String hashTag, boolean autoEjectHosts, int databases) {}
+
+    @Override
+    public int databases() {
+        return settings.databases();
+    }
 }

@@ -77,10 +77,14 @@ public final class RingRouterFactory implements RouterFactory {
             problems.add(PATH + "auto-eject-hosts: ejection follows the health checks, so set"
                     + " puerta.health-check.checker (e.g. redis-ping)");
         }
+        int databases = config.getInt(PATH + "databases");
+        if (databases < 1) {
+            problems.add(PATH + "databases: expected at least 1 but got " + databases);
+        }
         if (!problems.isEmpty()) {
             throw new ConfigException.Generic(String.join("; ", problems));
         }
-        return new RingRouter.RingSettings(distribution.get(), hash.get(), hashTag, autoEject);
+        return new RingRouter.RingSettings(distribution.get(), hash.get(), hashTag, autoEject, databases);
     }
 
     private static List<Backend> servers(PluginContext context) {

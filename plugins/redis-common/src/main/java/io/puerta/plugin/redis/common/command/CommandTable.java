@@ -288,6 +288,7 @@ public final class CommandTable {
             "CONFIG",
             "CLIENT",
             "HELLO",
+            "RESET",
             "TIME",
             "LASTSAVE",
             "SCRIPT",
@@ -353,7 +354,6 @@ public final class CommandTable {
                 "LATENCY",
                 "MODULE",
                 "OBJECT_FREQ",
-                "RESET",
                 "FAILOVER",
                 "ROLE",
                 "LOLWUT");

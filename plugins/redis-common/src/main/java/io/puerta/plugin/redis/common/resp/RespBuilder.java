@@ -5,7 +5,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-/** Builds RESP2 replies the proxy gives itself. */
+/**
+ * Builds replies the proxy gives itself: RESP2 by default; the methods that take a RESP version write RESP3's own
+ * types for a client that said HELLO 3 (see {@code RespCommand#respVersion}).
+ */
 public final class RespBuilder {
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -39,6 +42,30 @@ public final class RespBuilder {
             builder.bulkString(item);
         }
         return builder.build();
+    }
+
+    /** Text for people (INFO): RESP3's verbatim string, RESP2's bulk string. */
+    public static ByteBuffer verbatim(String text, int respVersion) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        if (respVersion != 3) {
+            return bulk(bytes);
+        }
+        RespBuilder builder = new RespBuilder().line('=', Integer.toString(bytes.length + 4));
+        builder.out.writeBytes("txt:".getBytes(StandardCharsets.US_ASCII));
+        builder.out.writeBytes(bytes);
+        builder.out.write('\r');
+        builder.out.write('\n');
+        return builder.build();
+    }
+
+    /** The header of an out-of-band message (pub/sub): RESP3's push, RESP2's array. */
+    public RespBuilder pushHeader(int count, int respVersion) {
+        return line(respVersion == 3 ? '>' : '*', Integer.toString(count));
+    }
+
+    /** No value, as an element: RESP3's null, RESP2's null bulk string. */
+    public RespBuilder nullValue(int respVersion) {
+        return respVersion == 3 ? line('_', "") : nullValue();
     }
 
     public RespBuilder arrayHeader(int count) {

@@ -13,7 +13,10 @@ import java.util.List;
 /**
  * The Redis plugins' one RESP reply parser, over a whole reply in memory (what a reply merger is given) or over a
  * socket's stream ({@link BlockingRespClient}). Values: {@link String} (status), {@link RespError}, {@link Long},
- * {@code byte[]} (bulk; null for nil) and {@code List<Object>} (array; null for nil).
+ * {@code byte[]} (bulk; null for nil) and {@code List<Object>} (array; null for nil). RESP3 values read as their
+ * RESP2 forms where they have one (null, a verbatim string's text without its format, a blob error, a map as a flat
+ * list of keys and values, a set or a push as a list; attributes skipped), else as {@link Double},
+ * {@link Boolean} and {@link java.math.BigInteger}.
  */
 public final class RespReader {
 
@@ -64,16 +67,50 @@ public final class RespReader {
                 }
                 return value;
             }
-            case '*': {
+            case '*', '~', '>', '%': {
                 int count = Integer.parseInt(line);
                 if (count < 0) {
                     return null;
+                }
+                if (type == '%') {
+                    count *= 2;
                 }
                 List<Object> items = new ArrayList<>(Math.min(count, 1024));
                 for (int i = 0; i < count; i++) {
                     items.add(read());
                 }
                 return items;
+            }
+            case '_':
+                return null;
+            case ',':
+                return switch (line) {
+                    case "inf" -> Double.POSITIVE_INFINITY;
+                    case "-inf" -> Double.NEGATIVE_INFINITY;
+                    case "nan" -> Double.NaN;
+                    default -> Double.parseDouble(line);
+                };
+            case '#':
+                return line.equals("t");
+            case '(':
+                return new java.math.BigInteger(line);
+            case '=', '!': {
+                byte[] value = input.take(Integer.parseInt(line));
+                if (input.next() != '\r' || input.next() != '\n') {
+                    throw new IllegalArgumentException("string not terminated by CRLF");
+                }
+                if (type == '!') {
+                    return new RespError(new String(value, StandardCharsets.UTF_8));
+                }
+                // "txt:..." : the three-letter format and its colon are not the text
+                return value.length >= 4 ? java.util.Arrays.copyOfRange(value, 4, value.length) : value;
+            }
+            case '|': {
+                int pairs = Integer.parseInt(line);
+                for (int i = 0; i < 2 * pairs; i++) {
+                    read(); // an attribute describes the value after it; no merger needs it
+                }
+                return read();
             }
             default:
                 throw new IllegalArgumentException("unexpected RESP type '" + (char) type + "'");

@@ -17,15 +17,13 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Commands about the whole data set rather than one key, answered by the proxy or fanned out to every server and
- * merged: PING, ECHO, SELECT 0, QUIT, HELLO, CLIENT, INFO, DBSIZE, FLUSHALL/FLUSHDB, KEYS, SCAN, RANDOMKEY, CONFIG,
+ * merged: PING, ECHO, QUIT, INFO, DBSIZE, FLUSHALL/FLUSHDB, KEYS, SCAN, RANDOMKEY, CONFIG,
  * SCRIPT LOAD/FLUSH/EXISTS/KILL, FUNCTION, COMMAND, TIME, LASTSAVE.
  */
 public final class ProxyCommands {
 
     private final String routerName;
     private final ServerSet servers;
-    // CLIENT SETNAME, by client connection; routing stage only, forgotten when the client leaves
-    private final java.util.Map<Long, byte[]> names = new java.util.HashMap<>();
 
     public ProxyCommands(String routerName, ServerSet servers) {
         this.routerName = routerName;
@@ -48,16 +46,11 @@ public final class ProxyCommands {
             case "QUIT":
                 return RouteDecision.respond(RespBuilder.status("OK"));
             case "SELECT":
-                if (argc != 2) {
-                    return wrongArity(name);
-                }
-                return "0".equals(command.argString(1))
-                        ? RouteDecision.respond(RespBuilder.status("OK"))
-                        : RouteDecision.fail("only database 0 is available through the proxy");
             case "HELLO":
-                return hello(command);
             case "CLIENT":
-                return client(command);
+            case "RESET":
+                // the runtime answers these itself, for every router (see the runtime's ConnectionCommands)
+                return RouteDecision.fail(name + " is answered by the proxy's runtime, not by the router");
             case "DBSIZE":
                 return everywhere(servers.live(), args(command), MergeKind.INTEGER_SUM);
             case "FLUSHALL":
@@ -91,66 +84,6 @@ public final class ProxyCommands {
     /** The subcommand (CLIENT SETNAME's SETNAME), upper case; "" when there is none. */
     static String subcommand(RespCommand command) {
         return command.argCount() > 1 ? command.argString(1).toUpperCase(Locale.ROOT) : "";
-    }
-
-    private RouteDecision hello(RespCommand command) {
-        if (command.argCount() > 1 && !"2".equals(command.argString(1))) {
-            return RouteDecision.fail("NOPROTO this proxy speaks RESP2 only");
-        }
-        RespBuilder reply = new RespBuilder().arrayHeader(14);
-        reply.bulkString("server").bulkString("puerta");
-        reply.bulkString("version").bulkString(version());
-        reply.bulkString("proto").integerValue(2);
-        reply.bulkString("id").integerValue(command.client().connectionId());
-        reply.bulkString("mode").bulkString("proxy");
-        reply.bulkString("role").bulkString("master");
-        reply.bulkString("modules").arrayHeader(0);
-        return RouteDecision.respond(reply.build());
-    }
-
-    private RouteDecision client(RespCommand command) {
-        String sub = subcommand(command);
-        switch (sub) {
-            case "SETINFO":
-                // library name and version: accepted so that clients sending them at start-up work
-                return RouteDecision.respond(RespBuilder.status("OK"));
-            case "SETNAME":
-                return setName(command);
-            case "GETNAME": {
-                byte[] name = names.get(command.client().connectionId());
-                return RouteDecision.respond(name == null ? RespBuilder.nullBulk() : RespBuilder.bulk(name));
-            }
-            case "ID":
-                return RouteDecision.respond(
-                        RespBuilder.integer(command.client().connectionId()));
-            default:
-                return RouteDecision.fail("CLIENT " + sub + " is not supported through the proxy");
-        }
-    }
-
-    /** CLIENT SETNAME: the name of this connection to the proxy, as Redis checks it; empty removes it. */
-    private RouteDecision setName(RespCommand command) {
-        if (command.argCount() != 3) {
-            return wrongArity("CLIENT|SETNAME");
-        }
-        byte[] name = command.argBytes(2);
-        for (byte b : name) {
-            if (b < '!' || b > '~') {
-                return RouteDecision.fail("Client names cannot contain spaces, newlines or special characters.");
-            }
-        }
-        long client = command.client().connectionId();
-        if (name.length == 0) {
-            names.remove(client);
-        } else {
-            names.put(client, name);
-        }
-        return RouteDecision.respond(RespBuilder.status("OK"));
-    }
-
-    /** The client left: its name goes (routing stage). */
-    public void clientClosed(long clientId) {
-        names.remove(clientId);
     }
 
     private RouteDecision config(RespCommand command) {
@@ -287,21 +220,23 @@ public final class ProxyCommands {
         if (live.isEmpty()) {
             return noLiveServer();
         }
-        String header = "# Proxy\r\nproxy:puerta\r\nproxy_version:" + version() + "\r\nrouter:" + routerName
-                + "\r\nservers:" + servers.all().size() + "\r\nlive_servers:" + live.size() + "\r\n";
+        List<String> proxy = List.of(
+                "proxy:puerta",
+                "proxy_version:" + version(),
+                "router:" + routerName,
+                "servers:" + servers.all().size(),
+                "live_servers:" + live.size());
         List<String> names = live.stream().map(Backend::name).toList();
+        int resp = command.respVersion();
         return RouteDecision.split(parts(live, args(command)), replies -> {
-            StringBuilder text = new StringBuilder(header);
-            for (int i = 0; i < replies.size(); i++) {
-                Object reply = new RespReader(replies.get(i)).read();
-                text.append("\r\n# Backend ").append(names.get(i)).append("\r\n");
-                if (reply instanceof byte[] bytes) {
-                    text.append(new String(bytes, StandardCharsets.UTF_8));
-                } else if (reply instanceof RespError error) {
-                    text.append("error:").append(error.message()).append("\r\n");
-                }
+            List<String> reports = new ArrayList<>();
+            List<String> errors = new ArrayList<>();
+            for (ByteBuffer part : replies) {
+                Object reply = new RespReader(part).read();
+                reports.add(reply instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : null);
+                errors.add(reply instanceof RespError error ? error.message() : "no report");
             }
-            return RespBuilder.bulk(text.toString().getBytes(StandardCharsets.UTF_8));
+            return RespBuilder.verbatim(InfoMerge.merge(proxy, names, reports, errors), resp);
         });
     }
 

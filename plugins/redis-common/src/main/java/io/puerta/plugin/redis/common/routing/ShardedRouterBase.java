@@ -205,7 +205,6 @@ public abstract class ShardedRouterBase implements Router, CommandDescriber {
     @Override
     public void clientClosed(long clientId) {
         transactions.forget(clientId);
-        proxyCommands.clientClosed(clientId);
     }
 
     /**
@@ -277,7 +276,8 @@ public abstract class ShardedRouterBase implements Router, CommandDescriber {
 
     private RouteDecision pubSub(RespCommand command) {
         String name = command.name();
-        boolean sharded = name.startsWith("S");
+        // shard channels live in a slot like keys (SUBSCRIBE starts with an S too, but its channels are everywhere)
+        boolean sharded = name.equals("SSUBSCRIBE") || name.equals("SUNSUBSCRIBE") || name.equals("SPUBLISH");
         int argc = command.argCount();
         switch (name) {
             case "SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE" -> {
@@ -309,12 +309,13 @@ public abstract class ShardedRouterBase implements Router, CommandDescriber {
             default -> {
                 // (P|S)UNSUBSCRIBE from a client that subscribed to nothing: the server's answer, given here
                 String kind = name.toLowerCase(Locale.ROOT);
+                int resp = command.respVersion();
                 RespBuilder reply = new RespBuilder();
                 if (argc == 1) {
-                    reply.arrayHeader(3).bulkString(kind).nullValue().integerValue(0);
+                    reply.pushHeader(3, resp).bulkString(kind).nullValue(resp).integerValue(0);
                 }
                 for (int i = 1; i < argc; i++) {
-                    reply.arrayHeader(3)
+                    reply.pushHeader(3, resp)
                             .bulkString(kind)
                             .bulkString(command.argBytes(i))
                             .integerValue(0);

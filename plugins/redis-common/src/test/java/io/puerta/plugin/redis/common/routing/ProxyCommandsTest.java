@@ -47,9 +47,6 @@ class ProxyCommandsTest {
                         .reply()));
         assertEquals("$2\r\nhi\r\n", text(((RouteDecision.Respond) route("PING", "hi")).reply()));
         assertEquals("$3\r\nabc\r\n", text(((RouteDecision.Respond) route("ECHO", "abc")).reply()));
-        assertEquals("+OK\r\n", text(((RouteDecision.Respond) route("SELECT", "0")).reply()));
-        assertInstanceOf(RouteDecision.Fail.class, route("SELECT", "1"));
-        assertEquals(":1\r\n", text(((RouteDecision.Respond) route("CLIENT", "ID")).reply()));
         assertTrue(((RouteDecision.Fail) route("PING", "a", "b")).message().startsWith("wrong number of arguments"));
     }
 
@@ -111,17 +108,55 @@ class ProxyCommandsTest {
     }
 
     @Test
-    void infoShowsTheProxyThenEachServer() {
+    void infoMergesTheServersFieldByFieldWithEachServerInTheProxySection() {
         RouteDecision.Split info = assertInstanceOf(RouteDecision.Split.class, route("INFO"));
+        String a = "# Server\r\nredis_version:7.0.15\r\nredis_mode:cluster\r\nuptime_in_seconds:50\r\n\r\n"
+                + "# Clients\r\nconnected_clients:3\r\nmaxclients:100\r\n\r\n"
+                + "# Memory\r\nused_memory:1024\r\nused_memory_human:1.00K\r\n\r\n"
+                + "# Persistence\r\nloading:0\r\nrdb_changes_since_last_save:4\r\nrdb_bgsave_in_progress:1\r\n\r\n"
+                + "# Keyspace\r\ndb0:keys=2,expires=1,avg_ttl=100\r\n";
+        String b = "# Server\r\nredis_version:7.0.15\r\nredis_mode:cluster\r\nuptime_in_seconds:20\r\n\r\n"
+                + "# Clients\r\nconnected_clients:5\r\nmaxclients:100\r\n\r\n"
+                + "# Memory\r\nused_memory:2048\r\nused_memory_human:2.00K\r\n\r\n"
+                + "# Persistence\r\nloading:0\r\nrdb_changes_since_last_save:6\r\nrdb_bgsave_in_progress:0\r\n\r\n"
+                + "# Keyspace\r\ndb0:keys=3,expires=3,avg_ttl=300\r\n";
         String merged = new String(
                 (byte[]) new io.puerta.plugin.redis.common.resp.RespReader(
-                                info.merger().merge(replies("$13\r\nredis_a:one\r\n\r\n", "-ERR down\r\n")))
+                                info.merger().merge(replies(bulk(a), bulk(b))))
                         .read(),
                 StandardCharsets.UTF_8);
         assertTrue(merged.startsWith("# Proxy\r\nproxy:puerta\r\n"), merged);
         assertTrue(merged.contains("router:test-router"), merged);
-        assertTrue(merged.contains("# Backend 127.0.0.1:7001\r\nredis_a:one"), merged);
-        assertTrue(merged.contains("# Backend 127.0.0.1:7002\r\nerror:ERR down"), merged);
+        assertTrue(merged.contains("server0:name=127.0.0.1:7001,connected_clients=3,used_memory=1024,db0=2"), merged);
+        assertTrue(merged.contains("\r\nredis_mode:standalone\r\n"), merged);
+        assertTrue(merged.contains("\r\nuptime_in_seconds:20\r\n"), merged); // the youngest server
+        assertTrue(merged.contains("\r\nconnected_clients:8\r\n"), merged);
+        assertTrue(merged.contains("\r\nmaxclients:100\r\n"), merged);
+        assertTrue(merged.contains("\r\nused_memory:3072\r\nused_memory_human:3.00K\r\n"), merged);
+        assertTrue(merged.contains("\r\nrdb_changes_since_last_save:10\r\n"), merged);
+        assertTrue(merged.contains("\r\nrdb_bgsave_in_progress:1\r\n"), merged);
+        assertTrue(merged.contains("\r\ndb0:keys=5,expires=4,avg_ttl=250\r\n"), merged);
+
+        String withError = new String(
+                (byte[]) new io.puerta.plugin.redis.common.resp.RespReader(
+                                info.merger().merge(replies(bulk(a), "-ERR down\r\n")))
+                        .read(),
+                StandardCharsets.UTF_8);
+        assertTrue(withError.contains("server1:name=127.0.0.1:7002,error=ERR down"), withError);
+        assertTrue(withError.contains("\r\nconnected_clients:3\r\n"), withError);
+    }
+
+    @Test
+    void infoIsAVerbatimStringForARespThreeClient() {
+        RouteDecision.Split info =
+                assertInstanceOf(RouteDecision.Split.class, commands.route(TestingCommand.resp3("INFO")));
+        String merged = text(info.merger().merge(replies(bulk("# Clients\r\nconnected_clients:1\r\n"), bulk(""))));
+        assertTrue(merged.startsWith("="), merged);
+        assertTrue(merged.contains("txt:# Proxy"), merged);
+    }
+
+    private static String bulk(String text) {
+        return "$" + text.getBytes(StandardCharsets.UTF_8).length + "\r\n" + text + "\r\n";
     }
 
     @Test
@@ -133,25 +168,9 @@ class ProxyCommandsTest {
 
     @Test
     void otherCommandsAreNotTheProxys() {
-        assertTrue(((RouteDecision.Fail) route("CLIENT", "KILL", "x")).message().contains("CLIENT KILL"));
         assertTrue(
                 ((RouteDecision.Fail) route("SCRIPT", "DEBUG", "YES")).message().contains("SCRIPT DEBUG"));
         assertTrue(((RouteDecision.Fail) route("FUNCTION", "NOPE")).message().contains("FUNCTION NOPE"));
-    }
-
-    @Test
-    void clientNamesAreKeptPerConnectionUntilItLeaves() {
-        assertEquals("$-1\r\n", text(((RouteDecision.Respond) route("CLIENT", "GETNAME")).reply()));
-        assertEquals("+OK\r\n", text(((RouteDecision.Respond) route("CLIENT", "SETNAME", "worker-1")).reply()));
-        assertEquals("$8\r\nworker-1\r\n", text(((RouteDecision.Respond) route("CLIENT", "GETNAME")).reply()));
-        assertTrue(((RouteDecision.Fail) route("CLIENT", "SETNAME", "has space"))
-                .message()
-                .contains("spaces"));
-        commands.clientClosed(TestingCommand.of("PING").client().connectionId());
-        assertEquals("$-1\r\n", text(((RouteDecision.Respond) route("CLIENT", "GETNAME")).reply()));
-        route("CLIENT", "SETNAME", "again");
-        route("CLIENT", "SETNAME", "");
-        assertEquals("$-1\r\n", text(((RouteDecision.Respond) route("CLIENT", "GETNAME")).reply()));
     }
 
     @Test

@@ -13,14 +13,26 @@ public final class TestingCommand implements RespCommand {
     private static final ClientInfo CLIENT = TestingClient.loopback(1);
 
     private final String[] args;
+    private final int respVersion;
 
-    private TestingCommand(String[] args) {
+    private TestingCommand(String[] args, int respVersion) {
         this.args = args;
+        this.respVersion = respVersion;
     }
 
     /** {@code TestingCommand.of("MGET", "a", "b")}. */
     public static TestingCommand of(String... args) {
-        return new TestingCommand(args);
+        return new TestingCommand(args, 2);
+    }
+
+    /** As {@link #of}, from a client that said HELLO 3. */
+    public static TestingCommand resp3(String... args) {
+        return new TestingCommand(args, 3);
+    }
+
+    @Override
+    public int respVersion() {
+        return respVersion;
     }
 
     @Override
