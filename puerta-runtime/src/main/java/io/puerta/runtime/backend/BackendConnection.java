@@ -213,8 +213,14 @@ public final class BackendConnection extends ReconnectingConnection<ReplySlot> {
     }
 
     private void relay(ChannelHandlerContext ctx, ByteBuf frame) {
-        if (!stream.push(frame, resumeReading)) {
-            ctx.channel().config().setAutoRead(false); // the subscriber reads slower than messages arrive
+        boolean keepReading = stream.push(frame, resumeReading);
+        if (stream.left()) {
+            // the client unsubscribed from everything: this is an ordinary connection of the client's again
+            stream = null;
+            keepReading = true;
+        }
+        if (ctx.channel().config().isAutoRead() != keepReading) {
+            ctx.channel().config().setAutoRead(keepReading); // off: the subscriber reads slower than messages come
         }
     }
 
@@ -281,7 +287,8 @@ public final class BackendConnection extends ReconnectingConnection<ReplySlot> {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             ByteBuf reply = (ByteBuf) msg;
-            if (stream != null && inFlight.isEmpty()) {
+            if (stream != null) {
+                // a subscriber's connection: replies to the requests it relays, and messages, all in its stream
                 relay(ctx, reply);
                 return;
             }

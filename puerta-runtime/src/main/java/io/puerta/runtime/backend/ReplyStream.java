@@ -25,6 +25,12 @@ public final class ReplyStream {
     private volatile boolean ended;
     private volatile boolean closed;
     private volatile boolean expectingEnd;
+    // leaving subscriber mode: the unsubscribe confirmations still to come, and whether the client unsubscribed
+    // from everything (then the stream ends, cleanly, with the last of them)
+    private final java.util.concurrent.atomic.AtomicInteger unsubscribesOwed =
+            new java.util.concurrent.atomic.AtomicInteger();
+    private volatile boolean leaving;
+    private volatile boolean left;
 
     public ReplyStream(ReplyListener listener) {
         this.listener = listener;
@@ -35,8 +41,21 @@ public final class ReplyStream {
      * reading until {@code resume} runs.
      */
     public boolean push(ByteBuf frame, Runnable resume) {
-        long size = queued.addAndGet(frame.readableBytes());
-        frames.add(frame);
+        long size;
+        synchronized (this) {
+            if (left) {
+                frame.release(); // the client left subscriber mode: what the server sends now is nobody's
+                return true;
+            }
+            size = queued.addAndGet(frame.readableBytes());
+            frames.add(frame);
+            if (unsubscribesOwed.get() > 0
+                    && isUnsubscribeConfirmation(frame)
+                    && unsubscribesOwed.decrementAndGet() == 0
+                    && leaving) {
+                left = true;
+            }
+        }
         if (closed) {
             releaseAll(); // the client is gone: nobody will take it
             return true;
@@ -55,6 +74,9 @@ public final class ReplyStream {
      * not null) and disconnected.
      */
     public void end(String reason) {
+        if (left) {
+            return; // closing a connection the client left is no news to it
+        }
         endReason = expectingEnd ? null : reason;
         ended = true;
         listener.replyReady();
@@ -80,7 +102,85 @@ public final class ReplyStream {
 
     /** Whether the stream has ended and every frame was taken. */
     public boolean finished() {
-        return ended && frames.isEmpty();
+        return ended && !left && frames.isEmpty();
+    }
+
+    /**
+     * The client sent an unsubscribe that the server confirms {@code confirmations} times (once a channel). Routing
+     * stage, before the request goes to the server.
+     */
+    public void expectUnsubscribes(int confirmations) {
+        unsubscribesOwed.addAndGet(confirmations);
+    }
+
+    /**
+     * The client unsubscribed from everything: the stream ends with the last confirmation owed, and the client's
+     * connection to the proxy goes back to ordinary replies. Routing stage, after {@link #expectUnsubscribes}.
+     */
+    public void leaveWhenConfirmed() {
+        synchronized (this) {
+            leaving = true;
+            if (unsubscribesOwed.get() == 0) {
+                left = true;
+            }
+        }
+        listener.replyReady();
+    }
+
+    /**
+     * The client reset its connection: the stream ends now with {@code last} (the RESET's answer); what the server
+     * still sends is dropped. Routing stage.
+     */
+    public void leaveNow(ByteBuf last) {
+        synchronized (this) {
+            if (left) {
+                last.release();
+                return;
+            }
+            queued.addAndGet(last.readableBytes());
+            frames.add(last);
+            left = true;
+        }
+        listener.replyReady();
+    }
+
+    /** Whether the client left subscriber mode through this stream (its connection is a backend's again). */
+    public boolean left() {
+        return left;
+    }
+
+    /** Whether the client left and every frame up to the leaving was taken: ordinary replies follow. */
+    public boolean leftAndDrained() {
+        return left && frames.isEmpty();
+    }
+
+    /** An unsubscribe, punsubscribe or sunsubscribe confirmation: RESP2 array or RESP3 push of three. */
+    static boolean isUnsubscribeConfirmation(ByteBuf frame) {
+        int at = frame.readerIndex();
+        if (frame.readableBytes() < 20) {
+            return false;
+        }
+        byte type = frame.getByte(at);
+        if ((type != '*' && type != '>')
+                || frame.getByte(at + 1) != '3'
+                || frame.getByte(at + 4) != '$'
+                || frame.getByte(at + 5) != '1') {
+            return false;
+        }
+        // "$11\r\nunsubscribe" or "$12\r\npunsubscribe" / "$12\r\nsunsubscribe"
+        int length = frame.getByte(at + 6) - '0' + 10;
+        int word = at + 9;
+        if (length == 12) {
+            byte first = frame.getByte(word);
+            if (first != 'p' && first != 's') {
+                return false;
+            }
+            word++;
+        } else if (length != 11) {
+            return false;
+        }
+        return frame.toString(word, 11, java.nio.charset.StandardCharsets.US_ASCII)
+                .equals("unsubscribe");
     }
 
     public String endReason() {

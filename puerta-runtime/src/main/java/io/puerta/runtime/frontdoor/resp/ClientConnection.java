@@ -371,6 +371,9 @@ final class ClientConnection extends ClientConnectionBase implements ClientSessi
         it.next(); // the stream itself
         while (it.hasNext()) {
             PendingReply follower = it.next();
+            if (!follower.relayed && !follower.closeAfter()) {
+                break; // routed after the client left subscriber mode: written once the stream has ended
+            }
             ByteBuf empty = follower.takeReply();
             if (empty == null) {
                 continue;
@@ -385,6 +388,16 @@ final class ClientConnection extends ClientConnectionBase implements ClientSessi
             empty.release();
         }
         outstanding = pending.size();
+        if (stream.leftAndDrained()) {
+            // the client unsubscribed from everything (or reset): ordinary replies follow, in order
+            pending.poll();
+            outstanding = pending.size();
+            if (wrote) {
+                channel.flush();
+            }
+            drain();
+            return;
+        }
         if (stream.finished()) {
             closing = true;
             String reason = stream.endReason();

@@ -28,6 +28,11 @@ public final class ClientSession {
     private BackendConnection subscription;
     private ReplyStream stream;
     private ConnectionSetup setup = ConnectionSetup.DEFAULT;
+    // what the subscriber is subscribed to, by kind (channels, patterns, shard channels): when all are empty again,
+    // the client leaves subscriber mode and its requests are routed as anyone's
+    private final java.util.Set<String> channels = new java.util.HashSet<>();
+    private final java.util.Set<String> patterns = new java.util.HashSet<>();
+    private final java.util.Set<String> shardChannels = new java.util.HashSet<>();
     private ReplyMode replyMode = ReplyMode.ON;
     private boolean skipNext;
 
@@ -132,6 +137,61 @@ public final class ClientSession {
     void subscribe(BackendConnection connection, ReplyStream stream) {
         this.subscription = connection;
         this.stream = stream;
+    }
+
+    /**
+     * Notes what a pub/sub command the client sends changes in its subscriptions (routing stage, before the
+     * request's bytes are handed on).
+     *
+     * @return how many confirmations the server sends for an unsubscribe (one a channel; one when there was none),
+     *     0 for any other command
+     */
+    int track(io.puerta.runtime.protocol.resp.RespRequest request) {
+        String name = request.name();
+        java.util.Set<String> kind =
+                switch (name) {
+                    case "SUBSCRIBE", "UNSUBSCRIBE" -> channels;
+                    case "PSUBSCRIBE", "PUNSUBSCRIBE" -> patterns;
+                    case "SSUBSCRIBE", "SUNSUBSCRIBE" -> shardChannels;
+                    default -> null;
+                };
+        if (kind == null) {
+            return 0;
+        }
+        int argc = request.argCount();
+        if (!name.contains("UNSUB")) {
+            for (int i = 1; i < argc; i++) {
+                kind.add(channelKey(request, i));
+            }
+            return 0;
+        }
+        if (argc == 1) {
+            int confirmations = Math.max(1, kind.size());
+            kind.clear();
+            return confirmations;
+        }
+        for (int i = 1; i < argc; i++) {
+            kind.remove(channelKey(request, i));
+        }
+        return argc - 1;
+    }
+
+    private static String channelKey(io.puerta.runtime.protocol.resp.RespRequest request, int index) {
+        return new String(request.argBytes(index), java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    /** Whether the subscriber unsubscribed from every channel, pattern and shard channel. */
+    boolean subscribedToNothing() {
+        return channels.isEmpty() && patterns.isEmpty() && shardChannels.isEmpty();
+    }
+
+    /** The client is no subscriber any more: its requests are routed again (its stream ends on its own). */
+    void leaveSubscription() {
+        subscription = null;
+        stream = null;
+        channels.clear();
+        patterns.clear();
+        shardChannels.clear();
     }
 
     /** The client's setup now (RESP version, database): which backend connections its requests take. */

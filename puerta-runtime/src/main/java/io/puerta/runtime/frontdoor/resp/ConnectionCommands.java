@@ -34,6 +34,12 @@ final class ConnectionCommands {
         this.version = implementation == null ? "development" : implementation;
     }
 
+    static boolean isClientReply(RespRequest request) {
+        return request.argCount() > 1
+                && request.nameIs("CLIENT")
+                && request.argString(1).equalsIgnoreCase("REPLY");
+    }
+
     /** Whether {@code request} is one of these commands; then it is answered in {@code reply}. */
     boolean answer(RespRequest request, ReplySlot reply, ClientSession session) {
         String name = request.name();
@@ -281,7 +287,7 @@ final class ConnectionCommands {
             String address = request.argString(2);
             for (ClientSession client : clients.all()) {
                 if (client.address.equals(address)) {
-                    client.kill(client == self);
+                    kill(client, self);
                     return RespWriter.status(ALLOC, "OK");
                 }
             }
@@ -353,9 +359,20 @@ final class ConnectionCommands {
             }
         }
         for (ClientSession client : doomed) {
-            client.kill(client == self); // a client killing itself is closed after this reply is written
+            kill(client, self);
         }
         return RespWriter.integer(ALLOC, doomed.size());
+    }
+
+    /**
+     * Closes a client: gone from CLIENT LIST at once, as in Redis, though its socket closes on its own event loop. A
+     * client killing itself is closed after this reply is written.
+     */
+    private void kill(ClientSession client, ClientSession self) {
+        if (client != self) {
+            clients.remove(client);
+        }
+        client.kill(client == self);
     }
 
     /** CLIENT REPLY ON|OFF|SKIP: OFF and SKIP are not answered themselves. */

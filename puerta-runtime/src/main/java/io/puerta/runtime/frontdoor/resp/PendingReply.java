@@ -27,6 +27,11 @@ public final class PendingReply extends ReplySlot {
     int argCount;
     /** CLIENT REPLY OFF or SKIP: the reply is dropped, not written. Set on the routing stage, like command. */
     boolean silent;
+    /**
+     * A subscriber's request relayed to its connection: answered through the stream, so this place is filled with
+     * nothing and dropped. Set on the routing stage before it completes.
+     */
+    boolean relayed;
 
     public PendingReply(ReplyListener listener, boolean closeAfter) {
         this.listener = listener;

@@ -9,6 +9,7 @@ import io.puerta.runtime.backend.BackendConnection;
 import io.puerta.runtime.backend.BackendNode;
 import io.puerta.runtime.backend.BackendRegistry;
 import io.puerta.runtime.backend.ReplySlot;
+import io.puerta.runtime.backend.ReplyStream;
 import io.puerta.runtime.metrics.RuntimeMetrics;
 import io.puerta.runtime.pipeline.Dispatch;
 import io.puerta.runtime.pipeline.RequestSink;
@@ -92,7 +93,10 @@ public final class RespDispatcher implements StageHandler<RespRequest, ReplySlot
             if (session != null) {
                 request.setup(session.setup()); // as the client's earlier requests left it (HELLO, SELECT)
                 session.ran(name);
-                if (session.silenced() && reply instanceof PendingReply pending) {
+                // CLIENT REPLY itself is never silenced by the mode it changes: ON answers OK even after OFF
+                if (!ConnectionCommands.isClientReply(request)
+                        && session.silenced()
+                        && reply instanceof PendingReply pending) {
                     pending.silent = true;
                 }
                 if (session.subscription() == null && connectionCommands.answer(request, reply, session)) {
@@ -147,6 +151,9 @@ public final class RespDispatcher implements StageHandler<RespRequest, ReplySlot
             if (target == null) {
                 reply.fail(connections.refusal());
                 return;
+            }
+            if (forward.connection() == ConnectionUse.SUBSCRIPTION && session != null) {
+                session.track(request); // before the frame goes: its channels are read here
             }
             reply.stage(request.takeFrame());
             if (forward.connection() == ConnectionUse.SUBSCRIPTION) {
@@ -333,9 +340,33 @@ public final class RespDispatcher implements StageHandler<RespRequest, ReplySlot
      * the reply order is filled with nothing.
      */
     private void relayToSubscription(RespRequest request, ReplySlot reply, ClientSession session, Dispatch dispatch) {
+        ReplyStream stream = session.stream();
+        BackendConnection subscription = session.subscription();
+        if (reply instanceof PendingReply pending) {
+            pending.relayed = true;
+        }
         if (request.name().equals("QUIT")) {
             // the server answers +OK and hangs up: the end of the stream, not a failure
-            session.stream().expectEnd();
+            stream.expectEnd();
+        }
+        if (request.name().equals("RESET")) {
+            // the client starts afresh: its stream ends with the RESET's answer, and the connection the server
+            // would reset (RESP version, database) is closed rather than reused
+            stream.leaveNow(RespWriter.status(ByteBufAllocator.DEFAULT, "RESET"));
+            session.leaveSubscription();
+            session.reset();
+            reply.complete(Unpooled.EMPTY_BUFFER);
+            return;
+        }
+        int confirmations = session.track(request);
+        if (confirmations > 0) {
+            stream.expectUnsubscribes(confirmations);
+            if (session.subscribedToNothing()) {
+                // from the next request on the client is routed as anyone's; its stream ends with the last
+                // confirmation, before any of their replies
+                stream.leaveWhenConfirmed();
+                session.leaveSubscription();
+            }
         }
         ReplySlot relayed = new ReplySlot() {
             @Override
@@ -349,7 +380,7 @@ public final class RespDispatcher implements StageHandler<RespRequest, ReplySlot
             }
         };
         relayed.stage(request.takeFrame());
-        dispatch.stage(session.subscription(), relayed);
+        dispatch.stage(subscription, relayed);
         reply.complete(Unpooled.EMPTY_BUFFER);
     }
 

@@ -2,6 +2,7 @@ package io.puerta.plugin.pikiwidb.routing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,8 @@ import io.puerta.plugin.pikiwidb.ring.Distribution;
 import io.puerta.plugin.pikiwidb.ring.KeyRing;
 import io.puerta.plugin.pikiwidb.ring.RingServer;
 import io.puerta.runtime.testing.RedisServerProcess;
+import io.puerta.runtime.testing.RespConnection;
+import io.puerta.runtime.testing.RespConnection.Reply;
 import io.puerta.runtime.testing.TestProxy;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -205,7 +208,8 @@ class RingRouterProxyTest {
             assertEquals("hola", client.ping("hola"));
             assertEquals("eco", client.echo("eco"));
             assertEquals("OK", client.select(0));
-            assertThrows(JedisDataException.class, () -> client.select(1));
+            JedisDataException outOfRange = assertThrows(JedisDataException.class, () -> client.select(16));
+            assertEquals("ERR DB index is out of range", outOfRange.getMessage());
             long direct = 0;
             for (RedisServerProcess server : SERVERS) {
                 try (Jedis d = direct(server)) {
@@ -311,5 +315,94 @@ class RingRouterProxyTest {
     @Test
     void redisBenchmarkRunsThroughTheProxyWithoutErrors() throws Exception {
         io.puerta.runtime.testing.RedisBenchmark.runWithoutErrors(proxy.port(), "set,get,incr,lpush,mset", 16, 5);
+    }
+
+    @Test
+    void selectServesEachDatabaseOnEveryServer() {
+        try (Jedis client = client()) {
+            client.flushAll();
+            assertEquals("OK", client.select(3));
+            for (int i = 0; i < 30; i++) {
+                client.set("db3:" + i, "v" + i);
+            }
+            assertEquals(30, client.dbSize(), "fanned out to database 3 of every server");
+            assertEquals(List.of("v1", "v2"), client.mget("db3:1", "db3:2"));
+            String key = "db3:7";
+            try (Jedis owner = direct(SERVERS[ring.serverFor(key.getBytes(StandardCharsets.UTF_8))])) {
+                assertNull(owner.get(key), "not in database 0");
+                owner.select(3);
+                assertEquals("v7", owner.get(key), "in database 3 of the key's server");
+            }
+            assertEquals("OK", client.select(0));
+            assertNull(client.get(key));
+            assertEquals(0, client.dbSize());
+            client.select(3);
+            assertEquals("OK", client.flushDB());
+            assertEquals(0, client.dbSize(), "FLUSHDB emptied database 3 everywhere");
+        }
+    }
+
+    @Test
+    void anUnsubscribedClientGetsNoMessageAndIsAnOrdinaryClientAgain() {
+        for (int round = 0; round < 10; round++) {
+            try (RespConnection subscriber = new RespConnection(proxy.port());
+                    RespConnection publisher = new RespConnection(proxy.port())) {
+                subscriber.send("SUBSCRIBE", "news", "sport");
+                subscriber.read();
+                subscriber.read();
+                subscriber.send("PUNSUBSCRIBE"); // no pattern: one confirmation, still subscribed to two channels
+                assertEquals("*[$punsubscribe,$nil,:2]", subscriber.read().toString());
+                subscriber.send("UNSUBSCRIBE");
+                assertTrue(subscriber.read().toString().startsWith("*[$unsubscribe,"));
+                assertTrue(subscriber.read().toString().endsWith(",:0]"));
+                assertEquals(":0", publisher.call("PUBLISH", "news", "late").toString(), "nobody listens");
+                assertEquals("+PONG", subscriber.call("PING").toString(), "an ordinary client's PONG");
+                subscriber.call("SET", "after:" + round, "x");
+                assertEquals("$x", subscriber.call("GET", "after:" + round).toString());
+            }
+        }
+    }
+
+    /** A key of the form {@code prefix + n} that the ring puts on another server than {@code key}. */
+    private static String elsewhere(String key, String prefix) {
+        int n = 0;
+        String other;
+        do {
+            other = prefix + n++;
+        } while (ring.serverFor(other.getBytes(StandardCharsets.UTF_8))
+                == ring.serverFor(key.getBytes(StandardCharsets.UTF_8)));
+        return other;
+    }
+
+    @Test
+    void destinationsNamedByOptionsAreRoutedWithTheSourceOrRefused() {
+        try (RespConnection client = new RespConnection(proxy.port())) {
+            client.call(
+                    "GEOADD", "{geo}:src", "13.361389", "38.115556", "Palermo", "15.087269", "37.502669", "Catania");
+            String far = elsewhere("{geo}:src", "dest:");
+            Reply refused = client.call("GEORADIUS", "{geo}:src", "15", "37", "200", "km", "STORE", far);
+            assertTrue(
+                    refused.text().startsWith("CROSSSLOT keys of GEORADIUS map to different servers"), refused.text());
+            assertEquals("$nil", client.call("GET", far).toString(), "nothing written");
+            assertEquals(
+                    ":2",
+                    client.call("GEORADIUS", "{geo}:src", "15", "37", "200", "km", "STORE", "{geo}:near")
+                            .toString());
+            assertEquals(":2", client.call("ZCARD", "{geo}:near").toString(), "readable back through the proxy");
+
+            client.call("RPUSH", "{s}:list", "3", "1", "2");
+            Reply sortRefused = client.call("SORT", "{s}:list", "STORE", elsewhere("{s}:list", "sorted:"));
+            assertTrue(sortRefused.text().startsWith("CROSSSLOT"), sortRefused.text());
+            assertEquals(
+                    ":3", client.call("SORT", "{s}:list", "STORE", "{s}:sorted").toString());
+            assertEquals(
+                    "*[$1,$2,$3]",
+                    client.call("LRANGE", "{s}:sorted", "0", "-1").toString());
+            Reply byPattern = client.call("SORT", "{s}:list", "BY", "weight_*");
+            assertTrue(byPattern.text().contains("BY or GET pattern 'weight_*' is not supported"), byPattern.text());
+            assertEquals(
+                    "*[$3,$1,$2]",
+                    client.call("SORT", "{s}:list", "BY", "nosort").toString());
+        }
     }
 }

@@ -177,6 +177,12 @@ final class ClusterRouter extends ShardedRouterBase implements RedirectAware, St
         return map.master(HashSlot.of(channel));
     }
 
+    /** Redis Cluster refuses BY and GET patterns whose keys may be in other slots than the sorted key's. */
+    @Override
+    protected boolean serversCheckSortPatterns() {
+        return true;
+    }
+
     @Override
     protected RouteDecision crossSlot(String command) {
         return RouteDecision.fail("CROSSSLOT Keys in request don't hash to the same slot");

@@ -59,7 +59,66 @@ public final class KeyPositions {
         for (int i = first; i <= last; i += spec.step()) {
             keys.add(i);
         }
+        addOptionKeys(command, keys);
         return keys;
+    }
+
+    /**
+     * Keys named by an option rather than by a place: GEORADIUS and GEORADIUSBYMEMBER write to STORE and STOREDIST
+     * keys, SORT to its STORE key. They must be routed with the command's own key like any other, or a destination
+     * would be written on the source key's server, where nobody reads it back.
+     */
+    private static void addOptionKeys(RespCommand command, List<Integer> keys) {
+        String name = command.name();
+        int options =
+                switch (name) {
+                    case "GEORADIUS" -> 6; // key longitude latitude radius unit, then options
+                    case "GEORADIUSBYMEMBER" -> 5; // key member radius unit, then options
+                    case "SORT" -> 2;
+                    default -> -1;
+                };
+        if (options < 0) {
+            return;
+        }
+        int argc = command.argCount();
+        for (int i = options; i < argc; i++) {
+            String option = command.argString(i).toUpperCase(java.util.Locale.ROOT);
+            switch (option) {
+                case "STORE", "STOREDIST" -> {
+                    if (i + 1 < argc) {
+                        keys.add(++i);
+                    }
+                }
+                    // SORT's options with arguments (a pattern may be spelled like an option: skipped, not read)
+                case "BY", "GET" -> i += name.equals("SORT") ? 1 : 0;
+                case "LIMIT" -> i += name.equals("SORT") ? 2 : 0;
+                case "COUNT" -> i += name.equals("SORT") ? 0 : 1;
+                default -> {
+                    // a flag (ASC, ALPHA, WITHDIST, ANY ...)
+                }
+            }
+        }
+    }
+
+    /**
+     * The patterns of SORT's BY and GET options that name other keys ({@code weight_*}, {@code obj_*->field}); not
+     * {@code #} (the element itself) nor a BY without {@code *} (no sorting). Empty when there are none.
+     */
+    public static List<String> sortPatterns(RespCommand command) {
+        List<String> patterns = new ArrayList<>();
+        int argc = command.argCount();
+        for (int i = 2; i < argc; i++) {
+            String option = command.argString(i).toUpperCase(java.util.Locale.ROOT);
+            if ((option.equals("BY") || option.equals("GET")) && i + 1 < argc) {
+                String pattern = command.argString(++i);
+                if (!pattern.equals("#") && pattern.contains("*")) {
+                    patterns.add(pattern);
+                }
+            } else if (option.equals("LIMIT") || option.equals("STORE")) {
+                i += option.equals("LIMIT") ? 2 : 1;
+            }
+        }
+        return patterns;
     }
 
     /** Whether the command has the (case-insensitive) token {@code word} among its arguments after the name. */

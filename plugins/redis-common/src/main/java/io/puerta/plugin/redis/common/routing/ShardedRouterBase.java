@@ -234,7 +234,23 @@ public abstract class ShardedRouterBase implements Router, CommandDescriber {
         return new Transactions.Placed(owner, group, null);
     }
 
+    /**
+     * Whether the servers themselves refuse a SORT whose BY or GET patterns may name keys of other servers (Redis
+     * Cluster does, by slot); where they do not, the router must, or the lookups would silently find nothing.
+     */
+    protected boolean serversCheckSortPatterns() {
+        return false;
+    }
+
     private RouteDecision keyed(RespCommand command, CommandSpec spec) {
+        if (command.name().startsWith("SORT") && !serversCheckSortPatterns()) {
+            List<String> patterns = KeyPositions.sortPatterns(command);
+            if (!patterns.isEmpty()) {
+                return RouteDecision.fail(command.name() + " with BY or GET pattern '" + patterns.get(0) + "' is not"
+                        + " supported through the " + mode + " proxy: the keys a pattern names may live on other"
+                        + " servers than the sorted key");
+            }
+        }
         List<Integer> keys = KeyPositions.of(spec, command);
         if (keys == null || keys.isEmpty()) {
             // malformed: let a server answer with its own arity or syntax error

@@ -76,4 +76,27 @@ class KeyPositionsTest {
         assertTrue(KeyPositions.hasToken(TestingCommand.of("XREAD", "block", "0", "STREAMS", "s", "$"), "BLOCK"));
         assertFalse(KeyPositions.hasToken(TestingCommand.of("XREAD", "STREAMS", "block", "$"), "COUNT"));
     }
+
+    @Test
+    void destinationsNamedByAnOptionAreKeysToo() {
+        assertEquals(List.of(1), keys("GEORADIUS", "geo", "15", "37", "200", "km", "ASC"));
+        assertEquals(List.of(1, 7), keys("GEORADIUS", "geo", "15", "37", "200", "km", "STORE", "dest"));
+        assertEquals(
+                List.of(1, 9), keys("GEORADIUS", "geo", "15", "37", "200", "km", "COUNT", "5", "STOREDIST", "dist"));
+        // a member called "store" is no option
+        assertEquals(List.of(1), keys("GEORADIUSBYMEMBER", "geo", "store", "10", "km"));
+        assertEquals(List.of(1, 6), keys("GEORADIUSBYMEMBER", "geo", "m", "10", "km", "STORE", "out"));
+        assertEquals(List.of(1, 5), keys("SORT", "list", "ALPHA", "DESC", "STORE", "sorted"));
+        // a GET pattern spelled STORE is a pattern, not an option
+        assertEquals(List.of(1), keys("SORT", "list", "GET", "store", "LIMIT", "0", "10"));
+    }
+
+    @Test
+    void sortPatternsThatNameOtherKeysAreFound() {
+        assertEquals(List.of(), KeyPositions.sortPatterns(TestingCommand.of("SORT", "l", "BY", "nosort", "GET", "#")));
+        assertEquals(
+                List.of("w_*", "o_*->f"),
+                KeyPositions.sortPatterns(
+                        TestingCommand.of("SORT", "l", "LIMIT", "0", "5", "BY", "w_*", "GET", "o_*->f")));
+    }
 }
