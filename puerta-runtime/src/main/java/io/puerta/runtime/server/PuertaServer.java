@@ -192,7 +192,9 @@ public final class PuertaServer implements AutoCloseable {
             resources.push(mongo);
             frontDoor = mongo;
         } else {
-            frontDoor = new RespFrontDoor(ring, guard, backends, settings.limits(), metrics, authenticator);
+            RespFrontDoor resp = new RespFrontDoor(ring, guard, backends, settings.limits(), metrics, authenticator);
+            resp.allowConfigSet(settings.config().getBoolean(RespFrontDoor.ALLOW_CONFIG_SET));
+            frontDoor = resp;
         }
         if (configuration.source().isPresent()) {
             com.codahale.metrics.Counter reloads = metrics.registry().counter("puerta.config.reloads");
@@ -286,6 +288,11 @@ public final class PuertaServer implements AutoCloseable {
             @Override
             public java.util.function.Consumer<Settings.Limits> limits() {
                 return frontDoor instanceof RespFrontDoor resp ? resp::limits : next -> {};
+            }
+
+            @Override
+            public java.util.function.Consumer<Boolean> allowConfigSet() {
+                return frontDoor instanceof RespFrontDoor resp ? resp::allowConfigSet : allowed -> {};
             }
         };
     }

@@ -57,7 +57,8 @@ final class Reconfiguration implements AutoCloseable {
             "puerta.reload.");
 
     /** Runtime settings that change live without touching the router. */
-    private static final List<String> LIVE_RUNTIME = List.of("puerta.health-check.", "puerta.auth.", "puerta.limits.");
+    private static final List<String> LIVE_RUNTIME =
+            List.of("puerta.health-check.", "puerta.auth.", "puerta.limits.", "puerta.commands.");
 
     /**
      * How a reload applied.
@@ -85,6 +86,9 @@ final class Reconfiguration implements AutoCloseable {
 
         /** Client limits for connections from now on. */
         Consumer<Settings.Limits> limits();
+
+        /** Whether clients may change the servers' settings (puerta.commands.allow-config-set), from now on. */
+        Consumer<Boolean> allowConfigSet();
     }
 
     private final Parts parts;
@@ -140,6 +144,11 @@ final class Reconfiguration implements AutoCloseable {
         }
         if (changed.stream().anyMatch(k -> k.startsWith("puerta.limits."))) {
             parts.limits().accept(settings.limits());
+        }
+        if (changed.stream().anyMatch(k -> k.startsWith("puerta.commands."))) {
+            parts.allowConfigSet()
+                    .accept(settings.config()
+                            .getBoolean(io.puerta.runtime.frontdoor.resp.RespFrontDoor.ALLOW_CONFIG_SET));
         }
         return routed;
     }

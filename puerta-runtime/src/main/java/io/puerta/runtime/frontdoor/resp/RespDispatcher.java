@@ -48,6 +48,7 @@ public final class RespDispatcher implements StageHandler<RespRequest, ReplySlot
     private final RequestSink sink;
     private final Consumer<RedirectingSlot> hold = this::holdAndRouteAgain; // one, not one per request
     private final ConnectionCommands connectionCommands;
+    private volatile boolean allowConfigSet;
 
     public RespDispatcher(RouterGuard router, BackendRegistry backends, RequestSink sink) {
         this(router, backends, sink, null, new RespClients());
@@ -80,6 +81,11 @@ public final class RespDispatcher implements StageHandler<RespRequest, ReplySlot
         };
     }
 
+    /** Whether CONFIG SET, RESETSTAT and REWRITE reach the servers (an operator's choice); else refused. */
+    void allowConfigSet(boolean allowed) {
+        this.allowConfigSet = allowed;
+    }
+
     /** The task that tells the router a client left. */
     Runnable clientClosed(long clientId) {
         return () -> router.clientClosed(clientId);
@@ -106,6 +112,12 @@ public final class RespDispatcher implements StageHandler<RespRequest, ReplySlot
             if (reply instanceof PendingReply pending) {
                 pending.command = name; // for the latency by command and the slow log
             }
+            if (name.equals("CONFIG") && !allowConfigSet && changesServerSettings(request)) {
+                reply.fail("CONFIG " + request.argString(1).toUpperCase(java.util.Locale.ROOT)
+                        + " is not allowed through the proxy: it would change the servers' settings for every"
+                        + " client (an operator may allow it: " + RespFrontDoor.ALLOW_CONFIG_SET + " = true)");
+                return;
+            }
             if (slowLog != null && name.equals("SLOWLOG")) {
                 // the proxy's own slow log, end to end through the proxy (the servers' own are theirs)
                 reply.complete(SlowLogCommand.answer(ByteBufAllocator.DEFAULT, request, slowLog));
@@ -115,6 +127,14 @@ public final class RespDispatcher implements StageHandler<RespRequest, ReplySlot
         } finally {
             request.release(); // no-op when the frame went to a backend
         }
+    }
+
+    private static boolean changesServerSettings(RespRequest request) {
+        if (request.argCount() < 2) {
+            return false;
+        }
+        String sub = request.argString(1).toUpperCase(java.util.Locale.ROOT);
+        return sub.equals("SET") || sub.equals("RESETSTAT") || sub.equals("REWRITE");
     }
 
     @Override

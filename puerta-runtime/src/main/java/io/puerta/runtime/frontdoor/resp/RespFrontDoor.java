@@ -22,6 +22,9 @@ import io.puerta.runtime.protocol.resp.RespWriter;
  */
 public final class RespFrontDoor implements FrontDoor {
 
+    /** The setting that lets clients change the servers' settings (CONFIG SET, RESETSTAT, REWRITE). */
+    public static final String ALLOW_CONFIG_SET = "puerta.commands.allow-config-set";
+
     private final RequestSink sink;
     private final RespDispatcher dispatcher;
     private volatile Settings.Limits limits;
@@ -47,6 +50,11 @@ public final class RespFrontDoor implements FrontDoor {
         this.access = authenticator == null || !authenticator.required()
                 ? null
                 : new ClientConnection.Access(authenticator, new Rights(router.describer()));
+    }
+
+    /** Whether clients may change every server's settings through the proxy (a reload may change it). */
+    public void allowConfigSet(boolean allowed) {
+        dispatcher.allowConfigSet(allowed);
     }
 
     /** Client limits for connections from now on (a reload); connections open keep theirs. */

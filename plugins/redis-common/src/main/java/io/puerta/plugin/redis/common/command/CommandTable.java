@@ -289,6 +289,8 @@ public final class CommandTable {
             "CLIENT",
             "HELLO",
             "RESET",
+            "AUTH",
+            "SLOWLOG",
             "TIME",
             "LASTSAVE",
             "SCRIPT",
@@ -349,8 +351,6 @@ public final class CommandTable {
                 "READONLY",
                 "READWRITE",
                 "ACL",
-                "AUTH",
-                "SLOWLOG",
                 "LATENCY",
                 "MODULE",
                 "OBJECT_FREQ",
@@ -396,6 +396,11 @@ public final class CommandTable {
         Map<String, CommandSpec> fewer = new HashMap<>(specs);
         fewer.remove(name);
         return new CommandTable(Map.copyOf(fewer), described);
+    }
+
+    /** Every command name of this table, sorted. */
+    public java.util.SortedSet<String> names() {
+        return new java.util.TreeSet<>(specs.keySet());
     }
 
     public int size() {

@@ -22,6 +22,63 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class ProxyCommands {
 
+    /**
+     * How each command of kind PROXY is served, in words: what docs/commands.md says (it is generated from this
+     * and the command table, and a test keeps them equal).
+     */
+    public static final java.util.Map<String, String> SERVED = servedInWords();
+
+    private static java.util.Map<String, String> servedInWords() {
+        java.util.Map<String, String> how = new java.util.LinkedHashMap<>();
+        String runtime = "answered by Puerta (the runtime, for every router): ";
+        how.put("PING", "answered by Puerta");
+        how.put("ECHO", "answered by Puerta");
+        how.put("QUIT", "answered by Puerta, which then closes the connection");
+        how.put("HELLO", runtime + "RESP2 or RESP3 for this connection (RESP3 clients get servers' RESP3 replies)");
+        how.put(
+                "CLIENT",
+                runtime + "ID, SETNAME, GETNAME, SETINFO, INFO, LIST, KILL (Puerta's own clients), REPLY,"
+                        + " NO-EVICT, NO-TOUCH, HELP; TRACKING, CACHING, PAUSE, UNPAUSE, UNBLOCK refused with the reason");
+        how.put(
+                "SELECT",
+                runtime + "redis-cluster and pikiwidb-slots: database 0 only; pikiwidb-ring: databases"
+                        + " below puerta.pikiwidb.databases, on connections that selected them");
+        how.put("RESET", runtime + "RESP2, database 0, no name, no transaction, no subscription");
+        how.put("DBSIZE", "sent to every server, integers summed");
+        how.put("FLUSHALL", "sent to every server, OK when all are");
+        how.put("FLUSHDB", "sent to every server, OK when all are");
+        how.put("KEYS", "sent to every server, arrays joined");
+        how.put("SCAN", "walks the servers one after the other, with a cursor that says where it is");
+        how.put(
+                "INFO",
+                "sent to every server, merged field by field (sums, worst states), one line a server in"
+                        + " the # Proxy section");
+        how.put(
+                "CONFIG",
+                "GET from one server; SET, RESETSTAT, REWRITE on every server when"
+                        + " `puerta.commands.allow-config-set = true`, else refused");
+        how.put(
+                "AUTH",
+                runtime + "logs in as one of Puerta's users (`puerta.auth.users`); without users, the"
+                        + " error of a server without passwords");
+        how.put(
+                "SLOWLOG",
+                runtime + "Puerta's own slow log, end to end through the proxy (the servers' are" + " theirs)");
+        how.put(
+                "SCRIPT",
+                "LOAD, FLUSH on every server; EXISTS true where every server has it; KILL on every"
+                        + " server over the client's own connections (OK if one was killed)");
+        how.put(
+                "FUNCTION",
+                "LOAD, DELETE, FLUSH, RESTORE on every server; LIST, DUMP, STATS, HELP from one; KILL"
+                        + " as SCRIPT KILL");
+        how.put("RANDOMKEY", "from a random live server");
+        how.put("TIME", "from one server");
+        how.put("LASTSAVE", "from one server");
+        how.put("COMMAND", "from one server");
+        return java.util.Collections.unmodifiableMap(how);
+    }
+
     private final String routerName;
     private final ServerSet servers;
 
@@ -45,10 +102,15 @@ public final class ProxyCommands {
                 return argc != 2 ? wrongArity(name) : RouteDecision.respond(RespBuilder.bulk(command.argBytes(1)));
             case "QUIT":
                 return RouteDecision.respond(RespBuilder.status("OK"));
+            case "AUTH":
+                // with users, the runtime's login answers AUTH before any router sees it
+                return RouteDecision.fail("AUTH <password> called without any password configured for the default"
+                        + " user. Are you sure your configuration is correct?");
             case "SELECT":
             case "HELLO":
             case "CLIENT":
             case "RESET":
+            case "SLOWLOG":
                 // the runtime answers these itself, for every router (see the runtime's ConnectionCommands)
                 return RouteDecision.fail(name + " is answered by the proxy's runtime, not by the router");
             case "DBSIZE":
