@@ -2,18 +2,25 @@
 # Runs every test, the fault suite included (tagged "faults"; its figures are printed at the end): unit tests,
 # end-to-end tests against real redis-server processes, and the smoke test of the
 # assembled distribution (redis-cli and redis-benchmark through bin/puerta), and the twemproxy compatibility
-# tests (real nutcracker beside Puerta). Installs the Debian packages the tests need when they are missing and
+# tests (real nutcracker beside Puerta), the differential tester (random command sequences against one
+# redis-server and through Puerta) and the client matrix (Jedis, Lettuce, ioredis, node-redis, redis-py, redis-cli
+# through bin/puerta). Installs the Debian packages the tests need when they are missing and
 # this runs as root (CI does); otherwise says what to install. openssl makes the TLS tests' certificates; the
 # Prometheus client library and Chromium check the admin listener's metrics and status page.
 set -euo pipefail
 cd "$(dirname "$0")"
 missing=()
+for tool in node npm; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "test.sh: the client matrix needs Node.js and npm ($tool not found)" >&2; exit 1; }
+done
 for tool in redis-server redis-cli redis-benchmark nutcracker openssl; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
 # the admin listener's tests read /metrics with the Prometheus client library's own parser (Debian's python3),
 # and load the status page in a real browser (Debian's Chromium and its driver)
 /usr/bin/python3 -c 'import prometheus_client' >/dev/null 2>&1 || missing+=(python3-prometheus-client)
+# the client matrix (client-matrix/) runs Debian's redis-py; its Node.js clients come from the npm registry
+/usr/bin/python3 -c 'import redis' >/dev/null 2>&1 || missing+=(python3-redis)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
 if [ ${#missing[@]} -gt 0 ]; then
@@ -21,10 +28,10 @@ if [ ${#missing[@]} -gt 0 ]; then
     echo "installing the Debian packages the tests need (missing: ${missing[*]}) ..."
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server redis-tools nutcracker openssl \
-      python3-prometheus-client chromium chromium-driver >/dev/null
+      python3-prometheus-client python3-redis chromium chromium-driver >/dev/null
   else
     echo "test.sh: missing ${missing[*]}; install the Debian packages redis-server, redis-tools, nutcracker, openssl," \
-      "python3-prometheus-client, chromium and chromium-driver" >&2
+      "python3-prometheus-client, python3-redis, chromium and chromium-driver" >&2
     exit 1
   fi
 fi
