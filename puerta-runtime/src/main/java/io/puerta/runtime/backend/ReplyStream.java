@@ -32,8 +32,24 @@ public final class ReplyStream {
     private volatile boolean leaving;
     private volatile boolean left;
 
+    private final boolean outOfBand;
+
     public ReplyStream(ReplyListener listener) {
+        this(listener, false);
+    }
+
+    /**
+     * @param outOfBand whether everything the stream carries is a RESP3 push (a RESP3 subscriber, whose other
+     *     commands are routed as anyone's): then the client's other replies need not wait behind it
+     */
+    public ReplyStream(ReplyListener listener, boolean outOfBand) {
         this.listener = listener;
+        this.outOfBand = outOfBand;
+    }
+
+    /** Whether the client's ordinary replies may be written between the stream's frames (RESP3 pushes). */
+    public boolean outOfBand() {
+        return outOfBand;
     }
 
     /**

@@ -372,7 +372,23 @@ final class ClientConnection extends ClientConnectionBase implements ClientSessi
         while (it.hasNext()) {
             PendingReply follower = it.next();
             if (!follower.relayed && !follower.closeAfter()) {
-                break; // routed after the client left subscriber mode: written once the stream has ended
+                if (!stream.outOfBand()) {
+                    break; // routed after the client left subscriber mode: written once the stream has ended
+                }
+                // a RESP3 subscriber's other command: its reply goes between the pushes, in request order
+                ByteBuf reply = follower.takeReply();
+                if (reply == null) {
+                    break;
+                }
+                it.remove();
+                timed(follower);
+                if (follower.silent) {
+                    reply.release();
+                } else {
+                    channel.write(reply, channel.voidPromise());
+                    wrote = true;
+                }
+                continue;
             }
             ByteBuf empty = follower.takeReply();
             if (empty == null) {

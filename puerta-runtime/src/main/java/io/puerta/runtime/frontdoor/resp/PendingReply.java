@@ -72,8 +72,8 @@ public final class PendingReply extends ReplySlot {
      * Turns this reply into the client's subscriber stream (routing stage): from here on, everything the backend
      * connection sends is relayed through it.
      */
-    ReplyStream startStream() {
-        ReplyStream started = new ReplyStream(listener);
+    ReplyStream startStream(boolean outOfBand) {
+        ReplyStream started = new ReplyStream(listener, outOfBand);
         stream = started;
         return started;
     }

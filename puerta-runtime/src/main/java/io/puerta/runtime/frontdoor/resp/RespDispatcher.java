@@ -105,7 +105,8 @@ public final class RespDispatcher implements StageHandler<RespRequest, ReplySlot
                         && reply instanceof PendingReply pending) {
                     pending.silent = true;
                 }
-                if (session.subscription() == null && connectionCommands.answer(request, reply, session)) {
+                if ((session.subscription() == null || !relayedWhileSubscribed(request))
+                        && connectionCommands.answer(request, reply, session)) {
                     return;
                 }
             }
@@ -129,6 +130,19 @@ public final class RespDispatcher implements StageHandler<RespRequest, ReplySlot
         }
     }
 
+    /**
+     * What a subscriber's connection carries: in RESP2 everything (the server allows only pub/sub commands, PING,
+     * QUIT and RESET, and says so); in RESP3 the pub/sub commands, QUIT and RESET, whose answers are pushes or end
+     * the subscription, while any other command is routed as anyone's, its reply written between the pushes.
+     */
+    private static boolean relayedWhileSubscribed(RespRequest request) {
+        if (request.respVersion() != 3) {
+            return true;
+        }
+        String name = request.name();
+        return name.endsWith("SUBSCRIBE") || name.equals("QUIT") || name.equals("RESET");
+    }
+
     private static boolean changesServerSettings(RespRequest request) {
         if (request.argCount() < 2) {
             return false;
@@ -150,7 +164,7 @@ public final class RespDispatcher implements StageHandler<RespRequest, ReplySlot
 
     private void decide(RespRequest request, ReplySlot reply, Dispatch dispatch) {
         ClientSession session = request.client() instanceof ClientSession.Holder holder ? holder.session() : null;
-        if (session != null && session.subscription() != null) {
+        if (session != null && session.subscription() != null && relayedWhileSubscribed(request)) {
             relayToSubscription(request, reply, session, dispatch);
             return;
         }
@@ -234,6 +248,13 @@ public final class RespDispatcher implements StageHandler<RespRequest, ReplySlot
         }
         if (session == null) {
             return new Connections(node -> null, "this client cannot hold a backend connection of its own");
+        }
+        if (session.subscription() != null) {
+            // its own connection carries its subscriptions, where a reply would be taken for a push
+            return new Connections(
+                    node -> null,
+                    "this connection is subscribed: blocking commands and transactions need a connection that is not"
+                            + " (other commands are served on it)");
         }
         return new Connections(
                 node -> session.dedicated(node, backends, setup),
@@ -351,7 +372,7 @@ public final class RespDispatcher implements StageHandler<RespRequest, ReplySlot
             reply.fail("this client cannot subscribe");
             return;
         }
-        session.subscribe(target, pending.startStream());
+        session.subscribe(target, pending.startStream(session.setup().protocol() == 3));
         dispatch.stage(target, reply);
     }
 

@@ -10,6 +10,7 @@ import io.puerta.runtime.testing.RedisServerProcess;
 import io.puerta.runtime.testing.RespConnection;
 import io.puerta.runtime.testing.RespConnection.Reply;
 import io.puerta.runtime.testing.TestProxy;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -228,6 +229,51 @@ class ClusterRespThreeTest {
             assertEquals("+RESET", client.read().toString());
             client.call("HSET", "h", "f", "v");
             assertEquals("*[$f,$v]", client.call("HGETALL", "h").toString());
+        }
+    }
+
+    @Test
+    void aRespThreeSubscriberSendsOtherCommandsOnTheSameConnection() {
+        try (RespConnection client = new RespConnection(proxy.port());
+                RespConnection publisher = new RespConnection(proxy.port())) {
+            client.call("HELLO", "3");
+            client.send("SUBSCRIBE", "c1");
+            assertEquals(">[$subscribe,$c1,:1]", client.read().toString());
+            // keys of every master, answered in order; the message arrives as a push between them
+            for (int i = 0; i < 10; i++) {
+                assertEquals("+OK", client.call("SET", "k" + i, "v" + i).toString());
+            }
+            publisher.call("PUBLISH", "c1", "news");
+            List<String> seen = new java.util.ArrayList<>();
+            client.send("GET", "k3");
+            seen.add(client.read().toString());
+            if (seen.get(0).startsWith(">")) {
+                seen.add(client.read().toString());
+            }
+            assertTrue(seen.contains(">[$message,$c1,$news]") && seen.contains("$v3"), seen.toString());
+            assertEquals("+PONG", client.call("PING").toString());
+            Reply blocking = client.call("BLPOP", "q", "1");
+            assertTrue(blocking.text().contains("this connection is subscribed"), blocking.text());
+            assertEquals("+OK", client.call("CLIENT", "SETNAME", "me").toString());
+            assertEquals("$me", client.call("CLIENT", "GETNAME").toString(), "answered by Puerta, not the server");
+            client.send("UNSUBSCRIBE");
+            assertEquals(">[$unsubscribe,$c1,:0]", client.read().toString());
+            assertEquals("$v7", client.call("GET", "k7").toString());
+        }
+    }
+
+    @Test
+    void shardChannelsAreServedByTheirSlotsMaster() {
+        try (RespConnection subscriber = new RespConnection(proxy.port());
+                RespConnection publisher = new RespConnection(proxy.port())) {
+            subscriber.call("HELLO", "3");
+            subscriber.send("SSUBSCRIBE", "{shard}a", "{shard}b");
+            assertEquals(">[$ssubscribe,${shard}a,:1]", subscriber.read().toString());
+            subscriber.read();
+            assertEquals(":1", publisher.call("SPUBLISH", "{shard}b", "hi").toString());
+            assertEquals(">[$smessage,${shard}b,$hi]", subscriber.read().toString());
+            Reply crossSlot = publisher.call("SSUBSCRIBE", "x", "y");
+            assertTrue(crossSlot.text().startsWith("CROSSSLOT"), crossSlot.text());
         }
     }
 }
