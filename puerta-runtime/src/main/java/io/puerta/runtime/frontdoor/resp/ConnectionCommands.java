@@ -25,10 +25,15 @@ final class ConnectionCommands {
     private final RespClients clients;
     private final IntSupplier databases;
     private final String version;
+    private final java.util.function.LongConsumer routerForgets;
 
-    /** @param databases how many databases clients may SELECT (the router's say) */
-    ConnectionCommands(RespClients clients, IntSupplier databases) {
+    /**
+     * @param databases how many databases clients may SELECT (the router's say)
+     * @param routerForgets tells the router to drop what it keeps for a client (RESET: its transaction, its WATCH)
+     */
+    ConnectionCommands(RespClients clients, IntSupplier databases, java.util.function.LongConsumer routerForgets) {
         this.clients = clients;
+        this.routerForgets = routerForgets;
         this.databases = databases;
         String implementation = ConnectionCommands.class.getPackage().getImplementationVersion();
         this.version = implementation == null ? "development" : implementation;
@@ -53,6 +58,7 @@ final class ConnectionCommands {
                     answer = arity("reset");
                 } else {
                     session.reset();
+                    routerForgets.accept(session.clientId());
                     answer = RespWriter.status(ALLOC, "RESET");
                 }
             }

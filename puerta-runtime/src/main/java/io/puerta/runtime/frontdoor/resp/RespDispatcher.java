@@ -65,7 +65,7 @@ public final class RespDispatcher implements StageHandler<RespRequest, ReplySlot
             RuntimeMetrics metrics,
             RespClients clients) {
         this.router = router;
-        this.connectionCommands = new ConnectionCommands(clients, router::databases);
+        this.connectionCommands = new ConnectionCommands(clients, router::databases, router::clientClosed);
         this.backends = backends;
         this.maxRedirects = router.maxRedirects();
         this.holdUnsentNanos = router.holdUnsent().toNanos();
@@ -396,6 +396,7 @@ public final class RespDispatcher implements StageHandler<RespRequest, ReplySlot
             stream.leaveNow(RespWriter.status(ByteBufAllocator.DEFAULT, "RESET"));
             session.leaveSubscription();
             session.reset();
+            router.clientClosed(session.clientId());
             reply.complete(Unpooled.EMPTY_BUFFER);
             return;
         }

@@ -160,6 +160,12 @@ class ClusterRespThreeTest {
             assertEquals("+RESET", client.call("RESET").toString());
             assertEquals("*[$f,$v]", client.call("HGETALL", "h").toString(), "RESP2 again");
             assertNull(client.call("CLIENT", "GETNAME").value(), "no name");
+            // a transaction being queued is dropped
+            client.call("MULTI");
+            assertEquals("+QUEUED", client.call("SET", "t", "1").toString());
+            assertEquals("+RESET", client.call("RESET").toString());
+            assertEquals("$nil", client.call("GET", "t").toString(), "not queued, and never run");
+            assertTrue(client.call("EXEC").text().contains("EXEC without MULTI"));
         }
     }
 
