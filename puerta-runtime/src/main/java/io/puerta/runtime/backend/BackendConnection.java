@@ -292,7 +292,7 @@ public final class BackendConnection extends ReconnectingConnection<ReplySlot> {
                 relay(ctx, reply);
                 return;
             }
-            if (stream == null && reply.getByte(reply.readerIndex()) == '>' && !subscribing()) {
+            if (reply.getByte(reply.readerIndex()) == '>' && !subscribing()) {
                 // a RESP3 push nobody subscribed to on this connection (no request of ours asks for one): it
                 // answers no request, so it must not be matched to one
                 log.debug("{} sent a push message outside a subscription; dropped", name);

@@ -245,6 +245,7 @@ final class ClientConnection extends ClientConnectionBase implements ClientSessi
         }
         if (outcome != null && outcome.user() != null) {
             login.loggedIn(outcome.user());
+            session.user = outcome.user().name(); // for CLIENT LIST and CLIENT KILL USER
             if (then != null) {
                 backlog.submit(dispatcher, then, reply);
             } else {

@@ -36,8 +36,8 @@ public final class ClientSession {
     private ReplyMode replyMode = ReplyMode.ON;
     private boolean skipNext;
 
-    // what CLIENT LIST shows: written and read on the routing stage (the user: by the client's event loop, once
-    // logged in)
+    // what CLIENT LIST shows: written and read on the routing stage (the user: written by the client's event loop
+    // at its login, hence volatile)
     final String address;
     final String localAddress;
     final long createdMillis = System.currentTimeMillis();
