@@ -70,7 +70,7 @@ public class RingBenchmark {
     @Param({"ring", "event-loop"})
     public String mode;
 
-    @Param({"timeout-blocking", "yielding"})
+    @Param({"signal-when-asleep", "timeout-blocking", "yielding"})
     public String waitStrategy;
 
     private RequestSink sink;

@@ -446,7 +446,7 @@ public final class SettingsReader {
         if (strategy.isEmpty()) {
             problems.add("puerta.pipeline.wait-strategy: expected one of " + WaitStrategyName.choices() + " but got '"
                     + name + "'");
-            return WaitStrategyName.TIMEOUT_BLOCKING;
+            return WaitStrategyName.SIGNAL_WHEN_ASLEEP;
         }
         return strategy.get();
     }

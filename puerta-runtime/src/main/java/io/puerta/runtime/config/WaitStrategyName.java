@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
 /** The Disruptor wait strategies that can be chosen by name in {@code puerta.pipeline.wait-strategy}. */
 public enum WaitStrategyName {
     BLOCKING,
+    SIGNAL_WHEN_ASLEEP,
     TIMEOUT_BLOCKING,
     SLEEPING,
     YIELDING,

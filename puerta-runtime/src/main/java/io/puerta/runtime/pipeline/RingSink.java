@@ -100,6 +100,7 @@ public final class RingSink implements RequestSink {
     static WaitStrategy waitStrategy(WaitStrategyName name) {
         return switch (name) {
             case BLOCKING -> new BlockingWaitStrategy();
+            case SIGNAL_WHEN_ASLEEP -> new SignalWhenAsleepWaitStrategy();
             case TIMEOUT_BLOCKING -> new TimeoutBlockingWaitStrategy(1, TimeUnit.MILLISECONDS);
             case SLEEPING -> new SleepingWaitStrategy();
             case YIELDING -> new YieldingWaitStrategy();

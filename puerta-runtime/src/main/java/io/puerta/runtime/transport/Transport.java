@@ -21,7 +21,14 @@ public enum Transport {
         return preferNative && Epoll.isAvailable() ? EPOLL : NIO;
     }
 
+    /**
+     * @param threads how many event loops; 0 is one per available processor (Netty's own default, twice that, made
+     *     four I/O threads fight over a 2-core machine: 38 against 29 µs of CPU per request at pipeline 1)
+     */
     public EventLoopGroup group(int threads, String name) {
+        if (threads == 0) {
+            threads = Runtime.getRuntime().availableProcessors();
+        }
         DefaultThreadFactory factory = new DefaultThreadFactory(name, true);
         return this == EPOLL ? new EpollEventLoopGroup(threads, factory) : new NioEventLoopGroup(threads, factory);
     }

@@ -44,7 +44,7 @@ class ConfigurationTest {
                 new Settings.BackendOptions(
                         0, Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofMillis(200), 65536),
                 settings.backend());
-        assertEquals(new Settings.Pipeline(16384, WaitStrategyName.TIMEOUT_BLOCKING, 256, true), settings.pipeline());
+        assertEquals(new Settings.Pipeline(16384, WaitStrategyName.SIGNAL_WHEN_ASLEEP, 256, true), settings.pipeline());
         assertEquals(new Settings.Netty(0, 0, true), settings.netty());
         assertEquals(
                 new Settings.Limits(1048576, 64 << 20, 64 << 10, 128 << 20, 48 << 20, 1024, 65536, 32 << 20, 1000),
@@ -138,7 +138,7 @@ class ConfigurationTest {
                 "puerta.backends[1]: weight: 0 (expected: >= 1)",
                 "puerta.backends[2]: unknown key 'color'",
                 "puerta.pipeline.ring-size: 1000 (expected: a power of two)",
-                "puerta.pipeline.wait-strategy: expected one of blocking, timeout-blocking, sleeping, yielding, busy-spin but got 'spin'",
+                "puerta.pipeline.wait-strategy: expected one of blocking, signal-when-asleep, timeout-blocking, sleeping, yielding, busy-spin but got 'spin'",
                 "puerta.limits.max-bulk-bytes",
                 "puerta.router: no router named 'nope'; available: single-backend",
                 "puerta.health-check.checker: no health checker named 'what'; available: tcp-connect");

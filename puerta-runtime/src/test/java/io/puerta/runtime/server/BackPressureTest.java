@@ -38,7 +38,15 @@ class BackPressureTest {
     }
 
     @ParameterizedTest(name = "{0} wait strategy, native transport {1}")
-    @CsvSource({"blocking,true", "timeout-blocking,false", "sleeping,true", "yielding,false", "busy-spin,true"})
+    @CsvSource({
+        "signal-when-asleep,true",
+        "signal-when-asleep,false",
+        "blocking,true",
+        "timeout-blocking,false",
+        "sleeping,true",
+        "yielding,false",
+        "busy-spin,true"
+    })
     void everyWaitStrategyAndTransportServesPipelinedTraffic(String strategy, boolean nativeTransport) {
         String config = "pipeline.wait-strategy = " + strategy + "\n netty.native-transport = " + nativeTransport + "\n"
                 + TestProxy.backends(redis);
