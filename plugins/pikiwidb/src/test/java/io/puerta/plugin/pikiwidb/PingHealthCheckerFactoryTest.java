@@ -65,4 +65,39 @@ class PingHealthCheckerFactoryTest {
                     () -> checker.check(TestingBackend.loopback(silent.getLocalPort()), Duration.ofMillis(200)));
         }
     }
+
+    @Test
+    void checksKeepOneConnectionAndAServerRestartedBetweenTwoIsStillUp() throws Exception {
+        try (RedisServerProcess redis = RedisServerProcess.start()) {
+            int port = redis.port();
+            long before = connectionsReceived(port);
+            for (int i = 0; i < 5; i++) {
+                assertEquals(
+                        HealthResult.up("PONG"), checker.check(TestingBackend.loopback(port), Duration.ofSeconds(1)));
+            }
+            // the checker's one connection, and the one that counted before
+            assertEquals(before + 2, connectionsReceived(port), "five checks, one connection");
+            redis.restart();
+            assertEquals(
+                    HealthResult.up("PONG"),
+                    checker.check(TestingBackend.loopback(port), Duration.ofSeconds(1)),
+                    "the stale connection is replaced at once, not reported as a failure");
+        } finally {
+            checker.close();
+        }
+    }
+
+    private static long connectionsReceived(int port) throws IOException {
+        try (io.puerta.plugin.redis.common.resp.BlockingRespClient client =
+                new io.puerta.plugin.redis.common.resp.BlockingRespClient(
+                        javax.net.SocketFactory.getDefault(), "127.0.0.1", port, Duration.ofSeconds(1))) {
+            String info = new String((byte[]) client.call("INFO", "stats"), StandardCharsets.UTF_8);
+            for (String line : info.split("\r\n")) {
+                if (line.startsWith("total_connections_received:")) {
+                    return Long.parseLong(line.substring(line.indexOf(':') + 1)) - 1; // not this one
+                }
+            }
+            throw new IllegalStateException("no total_connections_received in " + info);
+        }
+    }
 }
