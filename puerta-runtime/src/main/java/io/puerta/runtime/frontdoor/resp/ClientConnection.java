@@ -333,18 +333,14 @@ final class ClientConnection extends ClientConnectionBase implements ClientSessi
                 break;
             }
             pending.poll();
-            timed(head);
-            if (head.silent) {
-                reply.release(); // CLIENT REPLY OFF or SKIP
-                continue;
-            }
             if (head.closeAfter()) {
+                // a protocol error's answer (never routed, so never silenced), then the end
+                timed(head);
                 channel.writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE);
                 outstanding = pending.size();
                 return;
             }
-            channel.write(reply, channel.voidPromise());
-            wrote = true;
+            wrote |= write(head, reply);
         }
         outstanding = pending.size();
         if (wrote) {
@@ -382,13 +378,7 @@ final class ClientConnection extends ClientConnectionBase implements ClientSessi
                     break;
                 }
                 it.remove();
-                timed(follower);
-                if (follower.silent) {
-                    reply.release();
-                } else {
-                    channel.write(reply, channel.voidPromise());
-                    wrote = true;
-                }
+                wrote |= write(follower, reply);
                 continue;
             }
             ByteBuf empty = follower.takeReply();
@@ -426,6 +416,20 @@ final class ClientConnection extends ClientConnectionBase implements ClientSessi
             channel.flush();
         }
         updateAutoRead();
+    }
+
+    /**
+     * Writes a completed reply taken from its place (without flushing), or drops it when the client asked for no
+     * replies (CLIENT REPLY OFF or SKIP); times it either way. Whether anything was written.
+     */
+    private boolean write(PendingReply done, ByteBuf reply) {
+        timed(done);
+        if (done.silent) {
+            reply.release();
+            return false;
+        }
+        channel.write(reply, channel.voidPromise());
+        return true;
     }
 
     private void releaseCompleted() {

@@ -21,6 +21,9 @@ import java.util.function.IntSupplier;
 final class ConnectionCommands {
 
     private static final ByteBufAllocator ALLOC = ByteBufAllocator.DEFAULT;
+    /** The client types CLIENT LIST and CLIENT KILL take, as Redis names them. */
+    private static final java.util.Set<String> CLIENT_TYPES =
+            java.util.Set.of("normal", "master", "replica", "slave", "pubsub");
 
     private final RespClients clients;
     private final IntSupplier databases;
@@ -224,13 +227,10 @@ final class ConnectionCommands {
         }
         String attribute = request.argString(2).toUpperCase(Locale.ROOT);
         String value = request.argString(3);
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c < '!' || c > '~') {
-                return RespWriter.error(
-                        ALLOC,
-                        attribute.toLowerCase(Locale.ROOT) + " cannot contain spaces, newlines or special characters.");
-            }
+        if (!printable(value)) {
+            return RespWriter.error(
+                    ALLOC,
+                    attribute.toLowerCase(Locale.ROOT) + " cannot contain spaces, newlines or special characters.");
         }
         switch (attribute) {
             case "LIB-NAME" -> session.libName = value;
@@ -251,7 +251,7 @@ final class ConnectionCommands {
             String option = request.argString(i).toUpperCase(Locale.ROOT);
             if (option.equals("TYPE") && i + 1 < argc) {
                 type = request.argString(++i).toLowerCase(Locale.ROOT);
-                if (!List.of("normal", "master", "replica", "slave", "pubsub").contains(type)) {
+                if (!CLIENT_TYPES.contains(type)) {
                     return RespWriter.error(ALLOC, "Unknown client type '" + request.argString(i) + "'");
                 }
             } else if (option.equals("ID") && i + 1 < argc) {
@@ -325,8 +325,7 @@ final class ConnectionCommands {
                 case "USER" -> user = value;
                 case "TYPE" -> {
                     type = value.toLowerCase(Locale.ROOT);
-                    if (!List.of("normal", "master", "replica", "slave", "pubsub")
-                            .contains(type)) {
+                    if (!CLIENT_TYPES.contains(type)) {
                         return RespWriter.error(ALLOC, "Unknown client type '" + value + "'");
                     }
                 }
@@ -480,13 +479,18 @@ final class ConnectionCommands {
 
     /** Redis's rule for connection names: printable ASCII without spaces. Null when {@code name} is fine. */
     private static String invalidName(String name) {
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
+        return printable(name) ? null : "Client names cannot contain spaces, newlines or special characters.";
+    }
+
+    /** Whether {@code text} is printable ASCII without spaces, as Redis wants names and library details. */
+    private static boolean printable(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
             if (c < '!' || c > '~') {
-                return "Client names cannot contain spaces, newlines or special characters.";
+                return false;
             }
         }
-        return null;
+        return true;
     }
 
     private static ByteBuf arity(String command) {

@@ -124,7 +124,7 @@ public final class RespDispatcher implements StageHandler<RespRequest, ReplySlot
                 reply.complete(SlowLogCommand.answer(ByteBufAllocator.DEFAULT, request, slowLog));
                 return;
             }
-            decide(request, reply, dispatch);
+            decide(request, reply, session, dispatch);
         } finally {
             request.release(); // no-op when the frame went to a backend
         }
@@ -162,8 +162,8 @@ public final class RespDispatcher implements StageHandler<RespRequest, ReplySlot
         request.release();
     }
 
-    private void decide(RespRequest request, ReplySlot reply, Dispatch dispatch) {
-        ClientSession session = request.client() instanceof ClientSession.Holder holder ? holder.session() : null;
+    /** @param session the client's, or null for a client that has none */
+    private void decide(RespRequest request, ReplySlot reply, ClientSession session, Dispatch dispatch) {
         if (session != null && session.subscription() != null && relayedWhileSubscribed(request)) {
             relayToSubscription(request, reply, session, dispatch);
             return;

@@ -176,14 +176,8 @@ class RingRouterProxyTest {
     @Test
     void keysThatMustStayTogetherButDoNotAreRefusedAndHashTagsKeepThemTogether() {
         String a = "apart:1";
-        String b = "apart:2";
-        int i = 2;
-        while (ring.serverFor(b.getBytes(StandardCharsets.UTF_8))
-                == ring.serverFor(a.getBytes(StandardCharsets.UTF_8))) {
-            b = "apart:" + ++i;
-        }
         try (Jedis client = client()) {
-            String other = b;
+            String other = elsewhere(a, "apart:");
             JedisDataException error = assertThrows(JedisDataException.class, () -> client.msetnx(a, "1", other, "2"));
             assertTrue(
                     error.getMessage().startsWith("CROSSSLOT keys of MSETNX map to different servers"),

@@ -46,9 +46,7 @@ class ClusterDifferentialTest {
     @Test
     void randomCommandSequencesAnswerAsOneServerDoes() {
         long seed = Long.getLong("puerta.diff.seed", 20261201L);
-        for (RedisServerProcess master : cluster.masters()) {
-            call(master, "FLUSHALL");
-        }
+        cluster.flushMasters();
         call(standalone, "FLUSHALL");
         DifferentialRun.Outcome outcome =
                 DifferentialRun.run(seed, 3_000, standalone.port(), proxy.port(), DeliberateDifferences.THROUGH_PUERTA);

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.puerta.plugin.redis.cluster.testing.RedisCluster;
-import io.puerta.runtime.testing.RedisServerProcess;
 import io.puerta.runtime.testing.RespConnection;
 import io.puerta.runtime.testing.RespConnection.Reply;
 import io.puerta.runtime.testing.TestProxy;
@@ -44,9 +43,7 @@ class ClusterRespThreeTest {
 
     @BeforeEach
     void flush() {
-        for (RedisServerProcess master : cluster.masters()) {
-            call(master, "FLUSHALL");
-        }
+        cluster.flushMasters();
     }
 
     @Test

@@ -55,9 +55,7 @@ class ClusterRouterTest {
 
     @BeforeEach
     void flush() {
-        for (RedisServerProcess master : cluster.masters()) {
-            call(master, "FLUSHALL");
-        }
+        cluster.flushMasters();
     }
 
     private static Jedis client() {

@@ -70,9 +70,7 @@ class ClusterStatefulCommandsTest {
 
     @BeforeEach
     void flush() {
-        for (RedisServerProcess master : cluster.masters()) {
-            call(master, "FLUSHALL");
-        }
+        cluster.flushMasters();
     }
 
     private static Jedis client() {

@@ -190,6 +190,13 @@ public final class RedisCluster implements AutoCloseable {
         return all().stream().filter(n -> n.port() == port).findFirst().orElseThrow();
     }
 
+    /** Empties every master (tests start from no data). */
+    public void flushMasters() {
+        for (RedisServerProcess master : masters()) {
+            call(master, "FLUSHALL");
+        }
+    }
+
     public static Object call(RedisServerProcess node, String... args) {
         try (BlockingRespClient client = new BlockingRespClient("127.0.0.1", node.port(), TIMEOUT)) {
             String password = PASSWORDS.get(node.port());
