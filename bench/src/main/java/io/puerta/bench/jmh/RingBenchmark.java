@@ -113,8 +113,9 @@ public class RingBenchmark {
                 new BackendConnector(null, Transport.NIO, options, new RuntimeMetrics(new MetricRegistry())),
                 options);
         WaitStrategyName wait = WaitStrategyName.fromConfigName(waitStrategy).orElseThrow();
-        Settings.Pipeline pipeline = new Settings.Pipeline(16384, wait, 256, mode.equals("ring"));
-        sink = pipeline.viaRing() ? new RingSink(pipeline) : new EventLoopSink(256, 16384);
+        Settings.Pipeline pipeline =
+                new Settings.Pipeline(16384, wait, 256, io.puerta.runtime.config.PipelineMode.RING);
+        sink = mode.equals("ring") ? new RingSink(pipeline) : new EventLoopSink(256, 16384);
         dispatcher = new RespDispatcher(guard, backends, sink);
         decoder = new EmbeddedChannel(
                 new RespRequestDecoder(Fixtures.CLIENT, new RespLimits(1 << 20, 64 << 20, 64 << 10, 128L << 20)));

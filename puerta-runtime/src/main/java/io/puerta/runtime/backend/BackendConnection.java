@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * order (RESP has no request ids), so each is matched to the oldest in-flight slot. Connecting, queueing, timeouts
  * and failures are {@link ReconnectingConnection}'s.
  *
- * <p>Threads: {@link #stage} and {@link #flush} run on the routing stage; everything else on the event loop.
+ * <p>Threads: {@link #stage}, {@link #flush} and {@link #detachBatch} run on the routing stage; {@link #sendBatch} on
+ * any thread; everything else on the event loop.
  */
 public final class BackendConnection extends ReconnectingConnection<ReplySlot> {
 
@@ -40,6 +41,9 @@ public final class BackendConnection extends ReconnectingConnection<ReplySlot> {
 
     // routing stage only
     private ArrayList<ReplySlot> staged = new ArrayList<>();
+    // batches handed to the event loop as tasks and not sent yet; while any waits, later ones queue behind it
+    private final java.util.concurrent.atomic.AtomicInteger handedOver =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     // event loop only
     private final ArrayDeque<ReplySlot> inFlight = new ArrayDeque<>();
@@ -87,12 +91,47 @@ public final class BackendConnection extends ReconnectingConnection<ReplySlot> {
 
     /** Hands the current batch to the event loop, to be written with one flush. Routing stage only. */
     public void flush() {
+        sendBatch(detachBatch());
+    }
+
+    /**
+     * Takes the current batch, leaving none staged; null when none is. Routing stage only: with
+     * {@link #sendBatch}, the {@code ring-per-loop} pipeline takes batches while it holds the routing lock and sends
+     * them after releasing it.
+     */
+    public List<ReplySlot> detachBatch() {
         if (staged.isEmpty()) {
-            return;
+            return null;
         }
         ArrayList<ReplySlot> batch = staged;
         staged = new ArrayList<>(Math.max(16, batch.size()));
-        if (!execute(() -> send(batch))) {
+        return batch;
+    }
+
+    /**
+     * Writes a detached batch with one flush: at once on the connection's own event loop (no task, no wake-up), else
+     * handed to it. Any thread.
+     */
+    public void sendBatch(List<ReplySlot> batch) {
+        if (batch == null) {
+            return;
+        }
+        // at once only when no batch handed over earlier still waits: a client's requests reach the server in order
+        if (loop().inEventLoop() && handedOver.get() == 0) {
+            send(batch);
+        } else {
+            handOver(batch);
+        }
+    }
+
+    private void handOver(List<ReplySlot> batch) {
+        handedOver.incrementAndGet();
+        boolean queued = execute(() -> {
+            handedOver.decrementAndGet();
+            send(batch);
+        });
+        if (!queued) {
+            handedOver.decrementAndGet();
             batch.forEach(slot -> fail(slot, "proxy is shutting down"));
         }
     }
@@ -102,9 +141,7 @@ public final class BackendConnection extends ReconnectingConnection<ReplySlot> {
      * prelude, a redirection) and is released outside the routing stage.
      */
     public void submit(ReplySlot slot) {
-        if (!execute(() -> send(List.of(slot)))) {
-            fail(slot, "proxy is shutting down");
-        }
+        handOver(List.of(slot));
     }
 
     @Override

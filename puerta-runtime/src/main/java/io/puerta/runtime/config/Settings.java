@@ -162,15 +162,14 @@ public record Settings(
         }
     }
 
-    /** The request ring. */
     /**
      * The request path between the I/O threads and routing.
      *
-     * @param viaRing true (the default, {@code mode = "ring"}): requests go through the Disruptor ring to the routing
-     *     stage; false ({@code mode = "event-loop"}): each I/O thread routes its own requests, under a lock, and
-     *     flushes backend writes at the end of each read (the baseline the benchmarks compare the ring with)
+     * @param ringSize slots of each ring (one per I/O thread in {@code ring-per-loop} mode)
+     * @param waitStrategy how the routing thread of {@code ring} mode waits
+     * @param mode see {@link PipelineMode}
      */
-    public record Pipeline(int ringSize, WaitStrategyName waitStrategy, int maxBatch, boolean viaRing) {}
+    public record Pipeline(int ringSize, WaitStrategyName waitStrategy, int maxBatch, PipelineMode mode) {}
 
     /** Netty thread counts and transport. */
     public record Netty(int ioThreads, int backendThreads, boolean nativeTransport) {}

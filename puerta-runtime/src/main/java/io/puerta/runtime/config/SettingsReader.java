@@ -110,16 +110,12 @@ public final class SettingsReader {
                 config);
     }
 
-    private boolean pipelineMode() {
+    private PipelineMode pipelineMode() {
         String mode = string("puerta.pipeline.mode");
-        return switch (mode) {
-            case "ring" -> true;
-            case "event-loop" -> false;
-            default -> {
-                problems.add("puerta.pipeline.mode: expected ring or event-loop but got '" + mode + "'");
-                yield true;
-            }
-        };
+        return PipelineMode.byName(mode).orElseGet(() -> {
+            problems.add("puerta.pipeline.mode: expected one of " + PipelineMode.choices() + " but got '" + mode + "'");
+            return PipelineMode.RING_PER_LOOP;
+        });
     }
 
     private Protocol readProtocol() {

@@ -14,9 +14,19 @@ final class RoutingStage implements EventHandler<RequestEvent> {
     private static final Logger log = LoggerFactory.getLogger(RoutingStage.class);
 
     private final Dispatch dispatch;
+    private final boolean deferSends;
 
     RoutingStage(int maxBatch) {
+        this(maxBatch, false);
+    }
+
+    /**
+     * @param deferSends whether a batch's end only detaches its backend writes, which the caller then sends with
+     *     {@link #sendDetached} (after releasing the routing lock), instead of sending them at once
+     */
+    RoutingStage(int maxBatch, boolean deferSends) {
         this.dispatch = new Dispatch(maxBatch);
+        this.deferSends = deferSends;
     }
 
     @Override
@@ -32,8 +42,22 @@ final class RoutingStage implements EventHandler<RequestEvent> {
         }
         boolean full = dispatch.countAndCheckFull(); // counted always: the batch's size is a metric
         if (endOfBatch || full) {
-            dispatch.flush();
+            if (deferSends) {
+                dispatch.detach();
+            } else {
+                dispatch.flush();
+            }
         }
+    }
+
+    /** Sends the backend writes detached at the ends of batches (deferred-sends stages only). */
+    void sendDetached() {
+        dispatch.sendDetached();
+    }
+
+    /** Detaches the backend writes staged so far, for {@link #sendDetached}. */
+    void detach() {
+        dispatch.detach();
     }
 
     /** Routes one message; whatever the handler throws fails that message alone. */

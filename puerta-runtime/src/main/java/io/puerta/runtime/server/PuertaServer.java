@@ -22,6 +22,7 @@ import io.puerta.runtime.health.HealthMonitor;
 import io.puerta.runtime.metrics.RuntimeMetrics;
 import io.puerta.runtime.metrics.SlowLog;
 import io.puerta.runtime.pipeline.EventLoopSink;
+import io.puerta.runtime.pipeline.LoopRingSink;
 import io.puerta.runtime.pipeline.RequestSink;
 import io.puerta.runtime.pipeline.RingSink;
 import io.puerta.runtime.pipeline.RouterGuard;
@@ -163,9 +164,12 @@ public final class PuertaServer implements AutoCloseable {
         resources.push(this::stopHealthChecks);
 
         Settings.Pipeline pipeline = settings.pipeline();
-        RequestSink ring = pipeline.viaRing()
-                ? new RingSink(pipeline)
-                : new EventLoopSink(pipeline.maxBatch(), pipeline.ringSize());
+        RequestSink ring =
+                switch (pipeline.mode()) {
+                    case RING_PER_LOOP -> new LoopRingSink(pipeline.ringSize(), pipeline.maxBatch());
+                    case RING -> new RingSink(pipeline);
+                    case EVENT_LOOP -> new EventLoopSink(pipeline.maxBatch(), pipeline.ringSize());
+                };
         resources.push(ring);
         tasks.attach(ring);
         ring.observeBatches(metrics.batchSizes()::update);

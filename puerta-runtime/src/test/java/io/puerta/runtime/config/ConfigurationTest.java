@@ -44,7 +44,9 @@ class ConfigurationTest {
                 new Settings.BackendOptions(
                         0, Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofMillis(200), 65536),
                 settings.backend());
-        assertEquals(new Settings.Pipeline(16384, WaitStrategyName.SIGNAL_WHEN_ASLEEP, 256, true), settings.pipeline());
+        assertEquals(
+                new Settings.Pipeline(16384, WaitStrategyName.SIGNAL_WHEN_ASLEEP, 256, PipelineMode.RING_PER_LOOP),
+                settings.pipeline());
         assertEquals(new Settings.Netty(0, 0, true), settings.netty());
         assertEquals(
                 new Settings.Limits(1048576, 64 << 20, 64 << 10, 128 << 20, 48 << 20, 1024, 65536, 32 << 20, 1000),
@@ -107,7 +109,9 @@ class ConfigurationTest {
                         10,
                         io.puerta.spi.backend.Credentials.user("app", "s3cret")),
                 settings.backend());
-        assertEquals(new Settings.Pipeline(1024, WaitStrategyName.BUSY_SPIN, 32, true), settings.pipeline());
+        assertEquals(
+                new Settings.Pipeline(1024, WaitStrategyName.BUSY_SPIN, 32, PipelineMode.RING_PER_LOOP),
+                settings.pipeline());
         assertEquals(new Settings.Netty(2, 1, false), settings.netty());
         assertEquals(new Settings.Limits(10, 1024, 2048, 3072, 4096, 5, 6, 7168, 1000), settings.limits());
         assertEquals(Path.of("/srv/plugins"), settings.pluginsDir());

@@ -26,10 +26,16 @@ import org.junit.jupiter.params.provider.MethodSource;
 class RequestSinkTest {
 
     static Stream<Arguments> sinks() {
-        Supplier<RequestSink> ring =
-                () -> new RingSink(new Settings.Pipeline(8, WaitStrategyName.TIMEOUT_BLOCKING, 4, true));
+        Supplier<RequestSink> ring = () -> new RingSink(new Settings.Pipeline(
+                8, WaitStrategyName.TIMEOUT_BLOCKING, 4, io.puerta.runtime.config.PipelineMode.RING));
         Supplier<RequestSink> eventLoop = () -> new EventLoopSink(4, 8);
-        return Stream.of(Arguments.of("ring", ring), Arguments.of("event-loop", eventLoop));
+        // published from the test's thread, which is no event loop: routed at once, in turn (LoopRingSinkTest has
+        // the rings themselves)
+        Supplier<RequestSink> perLoop = () -> new LoopRingSink(8, 4);
+        return Stream.of(
+                Arguments.of("ring", ring),
+                Arguments.of("event-loop", eventLoop),
+                Arguments.of("ring-per-loop, from elsewhere", perLoop));
     }
 
     /** Records what it routes; a message "boom" throws, as a runtime bug would. */
@@ -107,7 +113,8 @@ class RequestSinkTest {
         CountDownLatch stalled = new CountDownLatch(1);
         Recorder recorder = new Recorder();
         List<String> answers = Collections.synchronizedList(new ArrayList<>());
-        try (RequestSink sink = new RingSink(new Settings.Pipeline(8, WaitStrategyName.TIMEOUT_BLOCKING, 4, true))) {
+        try (RequestSink sink = new RingSink(new Settings.Pipeline(
+                8, WaitStrategyName.TIMEOUT_BLOCKING, 4, io.puerta.runtime.config.PipelineMode.RING))) {
             sink.control(() -> {
                 stalled.countDown();
                 try {

@@ -3,8 +3,11 @@ package io.puerta.spi.routing;
 import io.puerta.spi.request.Request;
 
 /**
- * Decides where a request goes. The runtime calls {@link #route} from one thread only (the routing stage of the
- * pipeline), so a router may keep mutable routing state without locks. It must not block: no I/O, no waiting.
+ * Decides where a request goes. The runtime never calls {@link #route} (nor {@link #reconfigure}, {@link
+ * #clientClosed}, nor the routing-stage hooks) from two threads at once: from the routing stage of the pipeline,
+ * which is either one routing thread or the I/O thread whose turn it is, each turn ordered after the last by a lock.
+ * So a router may keep mutable routing state without locks of its own (but not in thread-locals). It must not
+ * block: no I/O, no waiting.
  * An exception thrown here fails that one request with an error reply; the router stays in service.
  *
  * <p>Protocol-specific hooks are capabilities a router may also implement: {@link RedirectAware} (Redis Cluster

@@ -88,7 +88,8 @@ class RespDispatcherTest {
                 1, Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofMillis(100), 64);
         backends =
                 new BackendRegistry(List.of(), new BackendConnector(loops, Transport.NIO, options, metrics), options);
-        sink = new RingSink(new Settings.Pipeline(64, WaitStrategyName.TIMEOUT_BLOCKING, 16, true));
+        sink = new RingSink(new Settings.Pipeline(
+                64, WaitStrategyName.TIMEOUT_BLOCKING, 16, io.puerta.runtime.config.PipelineMode.RING));
         dispatcher = new RespDispatcher(TestingRouterGuard.of(router, failures), backends, sink);
     }
 
