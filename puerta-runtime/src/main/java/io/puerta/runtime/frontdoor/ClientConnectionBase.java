@@ -41,6 +41,11 @@ public abstract class ClientConnectionBase extends ChannelInboundHandlerAdapter 
         this.remotePort = remote.port();
     }
 
+    /** The event loop this client's connection is served on. */
+    public final io.netty.channel.EventLoop loop() {
+        return channel.eventLoop();
+    }
+
     @Override
     public final long connectionId() {
         return id;

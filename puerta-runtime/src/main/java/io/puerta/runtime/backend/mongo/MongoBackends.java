@@ -42,8 +42,11 @@ public final class MongoBackends implements AutoCloseable {
         this.maxMessageBytes = maxMessageBytes;
     }
 
-    /** The connection that carries {@code clientId}'s messages to {@code node}. */
-    public MongoMuxConnection connectionFor(BackendNode node, long clientId) {
+    /**
+     * The connection that carries {@code clientId}'s messages to {@code node}: the one on the client's own event loop
+     * when there is one (its messages and replies then never change threads), else one of the pool by client.
+     */
+    public MongoMuxConnection connectionFor(BackendNode node, long clientId, EventLoop clientLoop) {
         MongoMuxConnection[] pool = pools.computeIfAbsent(node, n -> {
             // 0 (the default) means one per I/O thread
             int count = options.connectionsPerBackend() > 0 ? options.connectionsPerBackend() : loopCount();
@@ -53,6 +56,11 @@ public final class MongoBackends implements AutoCloseable {
             }
             return created;
         });
+        for (MongoMuxConnection connection : pool) {
+            if (connection.loop() == clientLoop) {
+                return connection;
+            }
+        }
         return pool[(int) Long.remainderUnsigned(clientId, pool.length)];
     }
 

@@ -36,6 +36,8 @@ public final class MongoMuxConnection extends ReconnectingConnection<MongoExchan
 
     // event loop only
     private final Map<Integer, MongoExchange> inFlight = new HashMap<>();
+    private List<MongoExchange> gathered = new java.util.ArrayList<>();
+    private final Runnable sendGathered = this::sendGathered;
     private int nextId = 1;
     private MongoAuthenticator authenticator;
 
@@ -50,9 +52,36 @@ public final class MongoMuxConnection extends ReconnectingConnection<MongoExchan
         node.passiveDown(reason);
     }
 
-    /** Sends an exchange (any thread): its frame goes out with this connection's own request id. */
+    /**
+     * Sends an exchange (any thread): its frame goes out with this connection's own request id. On the connection's
+     * own event loop, the exchanges of one turn are gathered and written by one task at the end of the turn, with one
+     * flush and no wake-up; from elsewhere each is handed to the loop. Both go through the loop's task queue, so
+     * they leave in the order sent.
+     */
     public void send(MongoExchange exchange) {
+        if (loop().inEventLoop()) {
+            gathered.add(exchange);
+            if (gathered.size() == 1 && !execute(sendGathered)) {
+                failGathered();
+            }
+            return;
+        }
         if (!execute(() -> send(List.of(exchange)))) {
+            exchange.releaseFrame();
+            exchange.target.fail(exchange.request, "proxy is shutting down", 91, "ShutdownInProgress");
+        }
+    }
+
+    private void sendGathered() {
+        List<MongoExchange> batch = gathered;
+        gathered = new java.util.ArrayList<>();
+        send(batch);
+    }
+
+    private void failGathered() {
+        List<MongoExchange> batch = gathered;
+        gathered = new java.util.ArrayList<>();
+        for (MongoExchange exchange : batch) {
             exchange.releaseFrame();
             exchange.target.fail(exchange.request, "proxy is shutting down", 91, "ShutdownInProgress");
         }

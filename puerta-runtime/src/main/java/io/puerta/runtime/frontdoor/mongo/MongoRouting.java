@@ -139,7 +139,8 @@ final class MongoRouting implements AutoCloseable {
         if (decision instanceof RouteDecision.Forward forward) {
             BackendNode node = backends.resolve(forward.backend());
             ByteBuf frame = request.takeFrame();
-            mux.connectionFor(node, client.connectionId()).send(new MongoExchange(request, frame, client));
+            mux.connectionFor(node, client.connectionId(), client.loop())
+                    .send(new MongoExchange(request, frame, client));
         } else if (decision instanceof RouteDecision.Split split) {
             split(client, request, split);
         } else if (decision instanceof RouteDecision.Respond respond) {
@@ -179,7 +180,8 @@ final class MongoRouting implements AutoCloseable {
             }
             BackendNode node = backends.resolve(part.backend());
             ByteBuf frame = partRequest.takeFrame();
-            mux.connectionFor(node, client.connectionId()).send(new MongoExchange(partRequest, frame, replies.part(i)));
+            mux.connectionFor(node, client.connectionId(), client.loop())
+                    .send(new MongoExchange(partRequest, frame, replies.part(i)));
         }
     }
 
