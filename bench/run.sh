@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The end-to-end benchmark, one command: builds Puerta, starts real backends on loopback (3 standalone
-# redis-servers, a 3-master Redis Cluster, 3 MongoDB wire servers), twemproxy and Puerta in each mode, runs
-# redis-benchmark against direct servers, twemproxy and Puerta (plain, and TLS clients on OpenSSL) interleaved over
-# several rounds, a MongoDB driver
-# workload, and 10,000 idle connections; prints a markdown report (also saved to bench/last-run.md).
-#   bench/run.sh              # 3 rounds, about 15 minutes on 2 cores
+# redis-servers, a 3-master Redis Cluster, 3 MongoDB wire servers in a process of their own), twemproxy, a minimal
+# Netty relay (the floor: no parsing, no routing) and Puerta in each mode; runs redis-benchmark against direct
+# servers, twemproxy, the relay and Puerta (plain, and TLS clients on OpenSSL) interleaved over several rounds, with
+# one client too; a MongoDB driver workload through each client identifier; idle CPU; and 10,000 idle connections.
+# Prints a markdown report (also saved to bench/last-run.md).
+#   bench/run.sh              # 3 rounds, about 20 minutes on 2 cores
 #   bench/run.sh --quick      # fewer requests per run, for a first look
 #   bench/run.sh --rounds 5
 # Installs redis-server, redis-tools (redis-cli, redis-benchmark), nutcracker and openssl from Debian when missing.

@@ -1,11 +1,8 @@
 package io.puerta.bench.harness;
 
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.puerta.runtime.testing.FreePorts;
 import io.puerta.runtime.testing.RedisServerProcess;
 import io.puerta.runtime.testing.TestCertificates;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,10 +14,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The end-to-end benchmark: real backends on loopback (3 standalone redis-servers, a 3-master Redis Cluster, 3
- * MongoDB wire servers), twemproxy over the standalone servers, and Puerta in each mode as a user runs it
- * (bin/puerta, its own JVM); redis-benchmark against each, interleaved over several rounds; medians of throughput
- * and p99, ratios, the proxies' CPU time per request and peak RSS; a MongoDB driver workload direct and through
- * Puerta; the heap 10,000 idle connections cost. Prints one markdown report.
+ * MongoDB wire servers in a process of their own), twemproxy over the standalone servers, a minimal Netty relay (the
+ * floor of a Java proxy here), and Puerta in each mode as a user runs it (bin/puerta, its own JVM); redis-benchmark
+ * against each, interleaved over several rounds, with 50 clients and with one; medians of throughput, p99 and mean
+ * latency, ratios, the proxies' CPU time per request, idle CPU and peak RSS; a MongoDB driver workload direct and
+ * through Puerta with each client identifier; the heap 10,000 idle connections cost. Prints one markdown report.
  *
  * <p>Usage: {@code Harness <puerta-home> [--rounds N] [--quick]}
  */
@@ -31,6 +29,9 @@ public final class Harness {
     private static final int[] PIPELINES = {1, 16};
     /** The proxies' JVM: a fixed heap, and the parallel collector (least CPU of the JDK's collectors). */
     private static final String PUERTA_JAVA_OPTS = "-Xms512m -Xmx512m -XX:+UseParallelGC";
+
+    private static final String DEFAULT_PUERTA = "Puerta pikiwidb (ring per I/O thread, the default)";
+    private static final String FLOOR = "Netty relay, no parsing or routing (the floor)";
 
     /**
      * What redis-benchmark talks to; {@code pid} is -1 for the servers themselves; {@code options} are more
@@ -59,7 +60,6 @@ public final class Harness {
         int requestsP16 = quick ? 100_000 : 500_000;
         Path work = Files.createTempDirectory("puerta-bench");
         List<RedisServerProcess> redis = new ArrayList<>();
-        List<MongoServer> mongos = new ArrayList<>();
         StringBuilder report = new StringBuilder();
         try (Processes processes = new Processes(work)) {
             log("backends: 3 standalone redis-servers, a 3-master cluster, 3 MongoDB wire servers");
@@ -68,13 +68,14 @@ public final class Harness {
             }
             List<RedisServerProcess> cluster = RedisClusterSetup.start(3);
             redis.addAll(cluster);
-            List<Integer> mongoPorts = new ArrayList<>();
-            for (int i = 0; i < 3; i++) {
-                MongoServer server = new MongoServer(new MemoryBackend());
-                InetSocketAddress address = server.bind();
-                mongos.add(server);
-                mongoPorts.add(address.getPort());
-            }
+            List<Integer> mongoPorts = List.of(FreePorts.next(), FreePorts.next(), FreePorts.next());
+            processes.start(
+                    "mongo",
+                    ownJvm(
+                            MongoServerMain.class,
+                            mongoPorts.stream().map(String::valueOf).toList()),
+                    Map.of(),
+                    mongoPorts.get(2));
 
             List<Target> targets = new ArrayList<>();
             targets.add(new Target(
@@ -88,6 +89,8 @@ public final class Harness {
                     "nutcracker",
                     List.of(
                             "nutcracker",
+                            "-s", // its stats port: a free one, not the default 22222 another twemproxy may hold
+                            String.valueOf(FreePorts.next()),
                             "-c",
                             processes
                                     .file("nutcracker.yml", nutcrackerYml(twemproxy, redis))
@@ -99,7 +102,7 @@ public final class Harness {
                     + backends(redis.subList(0, 3).stream()
                             .map(RedisServerProcess::port)
                             .toList());
-            targets.add(puerta(processes, home, "puerta-ring", "Puerta pikiwidb (ring)", "standalone", ring, false));
+            targets.add(puerta(processes, home, "puerta-ring", DEFAULT_PUERTA, "standalone", ring, false));
             // TLS for clients, on OpenSSL (netty-tcnative), beside the same proxy in plain text
             TestCertificates certificates = TestCertificates.createCa(work);
             TestCertificates.Issued certificate = certificates.issue("puerta", "localhost");
@@ -108,7 +111,7 @@ public final class Harness {
                     processes,
                     home,
                     "puerta-tls",
-                    "Puerta pikiwidb (ring), TLS clients",
+                    DEFAULT_PUERTA + ", TLS clients",
                     "tls",
                     ring + "\nlisten.tls { port = " + tlsPort + ", cert-file = \"" + certificate.cert()
                             + "\", key-file = \"" + certificate.key() + "\" }",
@@ -123,10 +126,10 @@ public final class Harness {
             targets.add(puerta(
                     processes,
                     home,
-                    "puerta-one-thread",
-                    "Puerta pikiwidb (ring, 1 I/O thread)",
+                    "puerta-routing-thread",
+                    "Puerta pikiwidb (one ring to one routing thread)",
                     "standalone",
-                    ring + "\nnetty.io-threads = 1",
+                    ring + "\npipeline.mode = ring",
                     false));
             targets.add(puerta(
                     processes,
@@ -136,6 +139,12 @@ public final class Harness {
                     "standalone",
                     ring + "\npipeline.mode = event-loop",
                     false));
+            int relayPort = FreePorts.next();
+            List<String> relayArgs = new ArrayList<>(List.of(String.valueOf(relayPort)));
+            redis.subList(0, 3).forEach(server -> relayArgs.add(String.valueOf(server.port())));
+            Process relay = processes.start(
+                    "netty-relay", ownJvm(io.puerta.bench.floor.NettyRelay.class, relayArgs), Map.of(), relayPort);
+            targets.add(new Target(FLOOR, "standalone", relayPort, relay.pid(), false));
             targets.add(new Target(
                     "redis-benchmark --cluster, direct",
                     "cluster",
@@ -153,15 +162,18 @@ public final class Harness {
                                     .map(RedisServerProcess::port)
                                     .toList()),
                     false));
-            Target mongoProxy = puerta(
-                    processes,
-                    home,
-                    "puerta-mongo",
-                    "Puerta mongo-affinity (socket-addr)",
-                    "mongo",
-                    "protocol = mongo\nrouter = mongo-affinity\nclient-identifier = socket-addr\n"
-                            + backends(mongoPorts),
-                    false);
+            List<Target> mongoProxies = new ArrayList<>();
+            for (String identifier : List.of("socket-addr", "fingerprint", "session-id")) {
+                mongoProxies.add(puerta(
+                        processes,
+                        home,
+                        "puerta-mongo-" + identifier,
+                        "Puerta mongo-affinity (" + identifier + ")",
+                        "mongo",
+                        "protocol = mongo\nrouter = mongo-affinity\nclient-identifier = " + identifier + "\n"
+                                + backends(mongoPorts),
+                        false));
+            }
 
             log("warm-up (not measured): one short run against each target");
             for (Target target : targets) {
@@ -193,14 +205,69 @@ public final class Harness {
                 }
             }
 
-            log("MongoDB driver workload: 8 threads of insert + find by _id, direct and through Puerta, interleaved");
-            List<Double> mongoDirect = new ArrayList<>();
-            List<Double> mongoProxied = new ArrayList<>();
-            long mongoMillis = quick ? 2_000 : 5_000;
-            MongoWorkload.run(mongoProxy.port(), 8, 1_000); // warm-up
+            log("one client: GET and SET at pipeline 1, the latency a proxy adds to each request");
+            List<Target> single =
+                    targets.stream().filter(t -> t.group().equals("standalone")).toList();
+            Map<Target, List<Double>> meanMicros = new LinkedHashMap<>();
+            int requestsOne = quick ? 5_000 : 20_000;
             for (int round = 0; round < rounds; round++) {
-                mongoDirect.add(MongoWorkload.run(mongoPorts.get(0), 8, mongoMillis));
-                mongoProxied.add(MongoWorkload.run(mongoProxy.port(), 8, mongoMillis));
+                for (Target target : single) {
+                    Map<String, RedisBenchmarkRun.Result> run =
+                            RedisBenchmarkRun.run(target.port(), false, 1, requestsOne, "get,set", target.options(), 1);
+                    double mean = run.values().stream()
+                            .mapToDouble(RedisBenchmarkRun.Result::meanMs)
+                            .average()
+                            .orElseThrow();
+                    meanMicros.computeIfAbsent(target, k -> new ArrayList<>()).add(mean * 1000);
+                }
+            }
+
+            log("MongoDB driver workload: 8 threads of insert + find by _id, direct and through Puerta, interleaved");
+            long mongoMillis = quick ? 2_000 : 10_000;
+            // warm-up, the driver's JIT included: the first seconds of a new JVM's driver run at half speed
+            long warmUp = quick ? 2_000 : 5_000;
+            MongoWorkload.run(mongoPorts.get(0), 8, warmUp);
+            for (Target proxy : mongoProxies) {
+                MongoWorkload.run(proxy.port(), 8, warmUp);
+            }
+            List<Double> mongoDirect = new ArrayList<>();
+            Map<Target, List<Double>> mongoProxied = new LinkedHashMap<>();
+            Map<Target, List<Double>> mongoCpu = new LinkedHashMap<>();
+            for (int round = 0; round < rounds; round++) {
+                mongoDirect.add(
+                        MongoWorkload.run(mongoPorts.get(0), 8, mongoMillis).perSecond());
+                for (Target proxy : mongoProxies) {
+                    double cpuBefore = ProcStats.cpuSeconds(proxy.pid());
+                    MongoWorkload.Result result = MongoWorkload.run(proxy.port(), 8, mongoMillis);
+                    double cpu = ProcStats.cpuSeconds(proxy.pid()) - cpuBefore;
+                    mongoProxied.computeIfAbsent(proxy, k -> new ArrayList<>()).add(result.perSecond());
+                    mongoCpu.computeIfAbsent(proxy, k -> new ArrayList<>()).add(cpu * 1e6 / result.operations());
+                }
+            }
+
+            log("idle: CPU of proxies with no clients, with and without health checks (every second)");
+            Target healthChecked = puerta(
+                    processes,
+                    home,
+                    "puerta-idle-checks",
+                    DEFAULT_PUERTA + ", health checks every second",
+                    "idle",
+                    ring + "\nhealth-check { checker = redis-ping, interval = 1s }",
+                    false);
+            sleep(3_000); // past start-up and the first checks
+            Map<Target, Double> idleShare = new LinkedHashMap<>();
+            List<Target> idleTargets =
+                    new ArrayList<>(single.stream().filter(t -> t.pid() > 0).toList());
+            idleTargets.add(healthChecked);
+            Map<Target, Double> idleBefore = new LinkedHashMap<>();
+            for (Target target : idleTargets) {
+                idleBefore.put(target, ProcStats.cpuSeconds(target.pid()));
+            }
+            long idleMillis = quick ? 5_000 : 20_000;
+            sleep(idleMillis);
+            for (Target target : idleTargets) {
+                idleShare.put(
+                        target, (ProcStats.cpuSeconds(target.pid()) - idleBefore.get(target)) * 100_000.0 / idleMillis);
             }
 
             Target ringTarget = targets.get(2);
@@ -208,17 +275,40 @@ public final class Harness {
             IdleConnections.Cost idle = IdleConnections.measure(ringTarget.pid(), ringTarget.port(), 10_000);
 
             report(report, targets, results, cpuPerRequest, rounds, requestsP1, requestsP16);
+            double direct = median(meanMicros.get(single.get(0)));
             report.append(String.format(
                     Locale.ROOT,
-                    "%n## MongoDB (8 driver threads, insert + find by _id, %d s per run)%n%n"
-                            + "| target | ops/s (median of %d) |%n|---|---|%n| direct | %,.0f |%n"
-                            + "| %s | %,.0f (%.2f× direct) |%n",
+                    "%n## One client (redis-benchmark -c 1, GET and SET at pipeline 1, %,d requests each; medians of"
+                            + " %d rounds)%n%n| target | mean latency (µs) | added to direct (µs) |%n|---|---|---|%n",
+                    requestsOne,
+                    rounds));
+            for (Target target : single) {
+                double mean = median(meanMicros.get(target));
+                report.append(String.format(
+                        Locale.ROOT,
+                        "| %s | %.0f | %s |%n",
+                        target.name(),
+                        mean,
+                        target == single.get(0) ? "–" : String.format(Locale.ROOT, "%.0f", mean - direct)));
+            }
+            report.append(String.format(
+                    Locale.ROOT,
+                    "%n## MongoDB (8 driver threads, insert + find by _id, %d s per run; servers, Puerta and the driver"
+                            + " each in its own process)%n%n"
+                            + "| target | ops/s (median of %d) | Puerta's CPU µs per message |%n|---|---|---|%n"
+                            + "| direct | %,.0f | – |%n",
                     mongoMillis / 1000,
                     rounds,
-                    median(mongoDirect),
-                    mongoProxy.name(),
-                    median(mongoProxied),
-                    median(mongoProxied) / median(mongoDirect)));
+                    median(mongoDirect)));
+            for (Target proxy : mongoProxies) {
+                report.append(String.format(
+                        Locale.ROOT,
+                        "| %s | %,.0f (%.2f× direct) | %.2f |%n",
+                        proxy.name(),
+                        median(mongoProxied.get(proxy)),
+                        median(mongoProxied.get(proxy)) / median(mongoDirect),
+                        median(mongoCpu.get(proxy))));
+            }
             report.append(String.format(
                     Locale.ROOT,
                     "%n## 10,000 idle client connections (%s)%n%n"
@@ -227,6 +317,12 @@ public final class Harness {
                     ringTarget.name(),
                     idle.heapBytesPerConnection(),
                     idle.rssBytesPerConnection()));
+            report.append(String.format(
+                    Locale.ROOT,
+                    "%n## Idle (no clients, %d s)%n%n| proxy | CPU, %% of a core |%n|---|---|%n",
+                    idleMillis / 1000));
+            idleShare.forEach((target, share) ->
+                    report.append(String.format(Locale.ROOT, "| %s | %.2f |%n", target.name(), share)));
             report.append("\n## Peak RSS of the proxies\n\n| proxy | peak RSS (MB) |\n|---|---|\n");
             for (Target target : targets) {
                 if (target.pid() > 0) {
@@ -234,10 +330,11 @@ public final class Harness {
                             Locale.ROOT, "| %s | %.0f |%n", target.name(), ProcStats.peakRssMb(target.pid())));
                 }
             }
-            report.append(String.format(
-                    Locale.ROOT, "| %s | %.0f |%n", mongoProxy.name(), ProcStats.peakRssMb(mongoProxy.pid())));
+            for (Target proxy : mongoProxies) {
+                report.append(
+                        String.format(Locale.ROOT, "| %s | %.0f |%n", proxy.name(), ProcStats.peakRssMb(proxy.pid())));
+            }
         } finally {
-            mongos.forEach(MongoServer::shutdownNow);
             redis.forEach(RedisServerProcess::close);
         }
         String text = report.toString();
@@ -261,6 +358,18 @@ public final class Harness {
                 Map.of("JAVA_OPTS", PUERTA_JAVA_OPTS),
                 port);
         return new Target(title, group, port, process.pid(), cluster);
+    }
+
+    /** A main class of the harness's own class path, in a JVM of its own with the proxies' JVM options. */
+    private static List<String> ownJvm(Class<?> main, List<String> args) {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path")));
+        command.addAll(List.of(PUERTA_JAVA_OPTS.split(" ")));
+        command.add(main.getName());
+        command.addAll(args);
+        return command;
     }
 
     private static String backends(List<Integer> ports) {
@@ -342,6 +451,59 @@ public final class Harness {
                 out.append('\n');
             }
         }
+        floor(out, targets, results, cpu);
+    }
+
+    /**
+     * The standalone proxies against the floor (a Netty relay that neither parses nor routes): throughput ratios
+     * per test, and CPU per request as a multiple of the floor's.
+     */
+    private static void floor(
+            StringBuilder out,
+            List<Target> targets,
+            Map<String, List<RedisBenchmarkRun.Result>> results,
+            Map<String, List<Double>> cpu) {
+        Target floor =
+                targets.stream().filter(t -> t.name().equals(FLOOR)).findFirst().orElse(null);
+        if (floor == null) {
+            return;
+        }
+        out.append("\n## Against the floor (throughput ratio to the Netty relay; CPU per request as a multiple of"
+                + " the relay's)\n");
+        for (int pipeline : PIPELINES) {
+            out.append(String.format(Locale.ROOT, "%n### Pipeline %d%n%n| target |", pipeline));
+            for (String test : TEST_NAMES) {
+                out.append(' ').append(test).append(" |");
+            }
+            out.append(" CPU |\n|---|")
+                    .append("---|".repeat(TEST_NAMES.length + 1))
+                    .append('\n');
+            for (Target target : targets) {
+                if (!target.group().equals("standalone") || target.pid() < 0 || target == floor) {
+                    continue;
+                }
+                out.append("| ").append(target.name()).append(" |");
+                for (String test : TEST_NAMES) {
+                    List<RedisBenchmarkRun.Result> own = results.get(key(target, pipeline, test));
+                    List<RedisBenchmarkRun.Result> base = results.get(key(floor, pipeline, test));
+                    out.append(
+                            own == null || base == null
+                                    ? " – |"
+                                    : String.format(Locale.ROOT, " %.2f× |", medianRps(own) / medianRps(base)));
+                }
+                List<Double> ownCpu = cpu.get(key(target, pipeline, "cpu"));
+                List<Double> baseCpu = cpu.get(key(floor, pipeline, "cpu"));
+                out.append(
+                        ownCpu == null || baseCpu == null
+                                ? " – |"
+                                : String.format(Locale.ROOT, " %.2f× |", median(ownCpu) / median(baseCpu)));
+                out.append('\n');
+            }
+        }
+    }
+
+    private static double medianRps(List<RedisBenchmarkRun.Result> runs) {
+        return median(runs.stream().map(RedisBenchmarkRun.Result::rps).toList());
     }
 
     /**
@@ -351,7 +513,7 @@ public final class Harness {
     private static Target reference(List<Target> targets, Target target) {
         if (target.group().equals("tls")) {
             return targets.stream()
-                    .filter(t -> t.name().equals("Puerta pikiwidb (ring)"))
+                    .filter(t -> t.name().equals(DEFAULT_PUERTA))
                     .findFirst()
                     .orElse(null);
         }

@@ -18,8 +18,11 @@ final class MongoWorkload {
 
     private MongoWorkload() {}
 
-    /** Operations (an insert or a find) per second against {@code port}. */
-    static double run(int port, int threads, long millis) throws Exception {
+    /** Operations (an insert or a find) done, and per second. */
+    record Result(long operations, double perSecond) {}
+
+    /** Runs the workload against {@code port} for {@code millis}. */
+    static Result run(int port, int threads, long millis) throws Exception {
         try (MongoClient client = MongoClients.create("mongodb://127.0.0.1:" + port + "/?maxPoolSize=" + threads)) {
             MongoCollection<Document> items = client.getDatabase("bench").getCollection("items");
             items.insertOne(new Document("warm", true));
@@ -45,7 +48,7 @@ final class MongoWorkload {
                 future.get();
             }
             pool.shutdown();
-            return operations.get() * 1000.0 / millis;
+            return new Result(operations.get(), operations.get() * 1000.0 / millis);
         }
     }
 }

@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
 /** One run of {@code redis-benchmark} against one address, its CSV read back. */
 final class RedisBenchmarkRun {
 
-    /** One test's result: requests per second and the 99th percentile latency in ms. */
-    record Result(double rps, double p99Ms) {}
+    /** One test's result: requests per second, and the mean and 99th percentile latency in ms. */
+    record Result(double rps, double p99Ms, double meanMs) {}
 
     private RedisBenchmarkRun() {}
 
@@ -31,6 +31,13 @@ final class RedisBenchmarkRun {
     static Map<String, Result> run(
             int port, boolean cluster, int pipeline, int requests, String tests, List<String> options)
             throws IOException, InterruptedException {
+        return run(port, cluster, pipeline, requests, tests, options, 50);
+    }
+
+    /** As above, with {@code clients} connections instead of 50. */
+    static Map<String, Result> run(
+            int port, boolean cluster, int pipeline, int requests, String tests, List<String> options, int clients)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(
                 "timeout", // a target that stops answering must not stall the run
                 "300",
@@ -40,7 +47,7 @@ final class RedisBenchmarkRun {
                 "-p",
                 Integer.toString(port),
                 "-c",
-                "50",
+                Integer.toString(clients),
                 "-n",
                 Integer.toString(requests),
                 "-P",
@@ -67,7 +74,11 @@ final class RedisBenchmarkRun {
                 if (fields.length >= 7 && !fields[0].equals("test")) {
                     try {
                         results.put(
-                                fields[0], new Result(Double.parseDouble(fields[1]), Double.parseDouble(fields[6])));
+                                fields[0],
+                                new Result(
+                                        Double.parseDouble(fields[1]),
+                                        Double.parseDouble(fields[6]),
+                                        Double.parseDouble(fields[2])));
                     } catch (NumberFormatException notAResult) {
                         // a progress or error line
                     }
