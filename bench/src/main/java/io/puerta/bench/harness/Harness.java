@@ -174,6 +174,17 @@ public final class Harness {
                                 + backends(mongoPorts),
                         false));
             }
+            // the floor of a hop for MongoDB: the same relay, in front of the first server
+            int mongoRelayPort = FreePorts.next();
+            Process mongoRelay = processes.start(
+                    "netty-relay-mongo",
+                    ownJvm(
+                            io.puerta.bench.floor.NettyRelay.class,
+                            List.of(String.valueOf(mongoRelayPort), String.valueOf(mongoPorts.get(0)))),
+                    Map.of(),
+                    mongoRelayPort);
+            mongoProxies.add(new Target(
+                    FLOOR + ", in front of one MongoDB server", "mongo", mongoRelayPort, mongoRelay.pid(), false));
 
             log("warm-up (not measured): one short run against each target");
             for (Target target : targets) {
@@ -295,7 +306,7 @@ public final class Harness {
                     Locale.ROOT,
                     "%n## MongoDB (8 driver threads, insert + find by _id, %d s per run; servers, Puerta and the driver"
                             + " each in its own process)%n%n"
-                            + "| target | ops/s (median of %d) | Puerta's CPU µs per message |%n|---|---|---|%n"
+                            + "| target | ops/s (median of %d) | proxy's CPU µs per driver operation |%n|---|---|---|%n"
                             + "| direct | %,.0f | – |%n",
                     mongoMillis / 1000,
                     rounds,
