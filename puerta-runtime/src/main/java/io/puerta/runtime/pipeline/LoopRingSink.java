@@ -79,19 +79,23 @@ public final class LoopRingSink implements RequestSink {
         // each ring is drained once per turn of its event loop, after all of that turn's reads
     }
 
+    /** From an I/O thread, through its ring (false when full: run now, it would overtake what the ring holds). */
     @Override
     public boolean tryControl(Runnable task) {
         LoopRing ring = ringOfThread.get();
-        if (ring != null && ring.tryControl(task)) {
-            return true;
+        if (ring != null) {
+            return ring.tryControl(task);
         }
         runHere(task);
         return true;
     }
 
+    /** As {@link #tryControl}; an I/O thread whose ring is full (it should not call this) runs the task at once. */
     @Override
     public void control(Runnable task) {
-        tryControl(task);
+        if (!tryControl(task)) {
+            runHere(task);
+        }
     }
 
     @Override

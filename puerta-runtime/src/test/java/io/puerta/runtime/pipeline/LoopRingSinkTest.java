@@ -149,6 +149,7 @@ class LoopRingSinkTest {
                             assertTrue(n <= 8, "a ring of 8 takes 8 at most");
                         }
                         assertEquals(0, sink.remainingCapacity());
+                        assertFalse(sink.tryControl(() -> {}), "a control task waits its turn, it does not overtake");
                         return n;
                     })
                     .get();
