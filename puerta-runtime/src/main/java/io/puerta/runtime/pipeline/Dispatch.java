@@ -12,11 +12,11 @@ import java.util.List;
  */
 public final class Dispatch {
 
+    private static final int BATCH_SAMPLE = 8;
+
     private final List<BackendConnection> dirty = new ArrayList<>();
     private final List<BackendConnection> outgoing = new ArrayList<>();
     private final List<List<ReplySlot>> outgoingBatches = new ArrayList<>();
-    private static final int BATCH_SAMPLE = 8;
-
     private final int maxBatch;
     private int sinceFlush;
     private int batches;

@@ -225,11 +225,7 @@ public final class LoopRingSink implements RequestSink {
                 stage.onEvent(event, sequence, endOfBatch);
             } catch (Throwable e) {
                 // the stage catches what routing throws; this is a bug of ours. Keep the ring moving (as RingSink).
-                log.error("routing stage failed on event {}; continuing", sequence, e);
-                if (event.handler != null) {
-                    event.handler.failed(event.message, event.context, e);
-                }
-                event.clear();
+                RoutingStage.failedOutsideStage(event, sequence, e);
             }
             return true;
         }

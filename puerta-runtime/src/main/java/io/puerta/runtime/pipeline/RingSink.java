@@ -115,11 +115,7 @@ public final class RingSink implements RequestSink {
     private static final class KeepRouting implements ExceptionHandler<RequestEvent> {
         @Override
         public void handleEventException(Throwable ex, long sequence, RequestEvent event) {
-            log.error("routing stage failed on event {}; continuing", sequence, ex);
-            if (event.handler != null) {
-                event.handler.failed(event.message, event.context, ex);
-            }
-            event.clear();
+            RoutingStage.failedOutsideStage(event, sequence, ex);
         }
 
         @Override

@@ -78,6 +78,18 @@ final class RoutingStage implements EventHandler<RequestEvent> {
         }
     }
 
+    /**
+     * An event failed outside the stage's own catches (a bug of ours): its message is answered with the failure, and
+     * the slot cleared, so that the ring moves on.
+     */
+    static void failedOutsideStage(RequestEvent event, long sequence, Throwable cause) {
+        log.error("routing stage failed on event {}; continuing", sequence, cause);
+        if (event.handler != null) {
+            event.handler.failed(event.message, event.context, cause);
+        }
+        event.clear();
+    }
+
     /** {@code event-loop} mode: counts one message routed outside the ring; flushes when the batch is full. */
     void routedInline() {
         if (dispatch.countAndCheckFull()) {

@@ -67,9 +67,13 @@ public final class MongoMuxConnection extends ReconnectingConnection<MongoExchan
             return;
         }
         if (!execute(() -> send(List.of(exchange)))) {
-            exchange.releaseFrame();
-            exchange.target.fail(exchange.request, "proxy is shutting down", 91, "ShutdownInProgress");
+            failShuttingDown(exchange);
         }
+    }
+
+    private static void failShuttingDown(MongoExchange exchange) {
+        exchange.releaseFrame();
+        exchange.target.fail(exchange.request, "proxy is shutting down", 91, "ShutdownInProgress");
     }
 
     private void sendGathered() {
@@ -81,10 +85,7 @@ public final class MongoMuxConnection extends ReconnectingConnection<MongoExchan
     private void failGathered() {
         List<MongoExchange> batch = gathered;
         gathered = new java.util.ArrayList<>();
-        for (MongoExchange exchange : batch) {
-            exchange.releaseFrame();
-            exchange.target.fail(exchange.request, "proxy is shutting down", 91, "ShutdownInProgress");
-        }
+        batch.forEach(MongoMuxConnection::failShuttingDown);
     }
 
     void close() {
