@@ -25,4 +25,9 @@ public interface PuertaPlugin {
     default List<HealthCheckerFactory> healthCheckerFactories() {
         return List.of();
     }
+
+    /** Configuration sources, selected with {@code puerta.config-source.kind} ("file" needs no plugin). */
+    default List<io.puerta.spi.config.ConfigSourceFactory> configSourceFactories() {
+        return List.of();
+    }
 }

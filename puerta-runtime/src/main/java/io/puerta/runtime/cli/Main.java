@@ -37,6 +37,13 @@ public final class Main {
                                                   a running Puerta's state: backends, health, rates, errors
                    puerta reload [--config FILE | --admin HOST:PORT]
                                                   make a running Puerta reload its configuration file
+                   puerta config push SHARED.conf --config FILE
+                                                  check SHARED.conf and write it as the configuration the
+                                                  fleet of FILE's config-source shares (every member applies it)
+                   puerta config show --config FILE
+                                                  print the shared configuration and its revision
+                   puerta fleet status --config FILE
+                                                  the fleet's live members, and who is behind
                    puerta hash-password           read a password (terminal, or one line of stdin) and print
                                                   its hash for puerta.auth.users.<name>.password
                    puerta --help | --version
@@ -47,7 +54,8 @@ public final class Main {
     private final PrintStream out;
     private final PrintStream err;
 
-    Main(PrintStream out, PrintStream err) {
+    /** A command line writing to these streams (tests run commands through it). */
+    public Main(PrintStream out, PrintStream err) {
         this.out = out;
         this.err = err;
     }
@@ -60,7 +68,7 @@ public final class Main {
     }
 
     /** Runs a command; returns the exit code. {@code run} returns only when the proxy has stopped. */
-    int run(String[] args) {
+    public int run(String[] args) {
         List<String> rest = new ArrayList<>(List.of(args));
         String command = "run";
         if (!rest.isEmpty() && !rest.get(0).startsWith("-")) {
@@ -100,7 +108,8 @@ public final class Main {
                     pool = Optional.of(rest.get(++i));
                 }
                 default -> {
-                    if (arg.startsWith("-") || !command.equals("import-twemproxy")) {
+                    if (arg.startsWith("-")
+                            || !List.of("import-twemproxy", "config", "fleet").contains(command)) {
                         return usage("unknown argument: " + arg);
                     }
                     positional.add(arg);
@@ -116,6 +125,7 @@ public final class Main {
                         ? usage("import-twemproxy needs one nutcracker.yml")
                         : importTwemproxy(Path.of(positional.get(0)), pool);
                 case "hash-password" -> hashPassword();
+                case "config", "fleet" -> fleet(command, positional, config);
                 case "status" -> new AdminCall(out, err).status(adminOf(config, admin));
                 case "reload" -> new AdminCall(out, err).reload(adminOf(config, admin));
                 case "help" -> {
@@ -162,12 +172,20 @@ public final class Main {
     }
 
     private int check(Optional<Path> config) {
-        Configuration configuration = Configuration.load(ConfigLoader.forFile(config), home());
-        PuertaServer.checkPlugins(configuration);
-        out.println(config.get() + ": OK (router '" + configuration.settings().router() + "', "
-                + configuration.settings().backends().size() + " backend(s), plugins from "
-                + configuration.settings().pluginsDir() + ")");
-        return 0;
+        try (Configuration configuration = Configuration.load(ConfigLoader.forFile(config), home())) {
+            PuertaServer.checkPlugins(configuration);
+            out.println(
+                    config.get() + ": OK (router '" + configuration.settings().router() + "', "
+                            + configuration.settings().backends().size() + " backend(s), plugins from "
+                            + configuration.settings().pluginsDir()
+                            + configuration
+                                    .shared()
+                                    .map(s -> ", shared through " + s.describe() + " at revision "
+                                            + configuration.sharedRevision())
+                                    .orElse("")
+                            + ")");
+            return 0;
+        }
     }
 
     private int plugins(Optional<Path> config) {
@@ -184,6 +202,7 @@ public final class Main {
             print("router", plugins.routers(), plugin);
             print("client-identifier", plugins.clientIdentifiers(), plugin);
             print("health-checker", plugins.healthCheckers(), plugin);
+            print("config-source", plugins.configSources(), plugin);
         }
         return 0;
     }
@@ -221,6 +240,23 @@ public final class Main {
         return code;
     }
 
+    private int fleet(String command, List<String> positional, Optional<Path> config) {
+        String sub = positional.isEmpty() ? "" : positional.get(0);
+        String what = command + " " + sub;
+        if (config.isEmpty()) {
+            return usage(what.trim() + " needs --config FILE (an instance's file, naming its config-source)");
+        }
+        FleetCommands fleet = new FleetCommands(out, err, config.get(), home());
+        return switch (what) {
+            case "config push" -> positional.size() != 2
+                    ? usage("config push needs one file: puerta config push SHARED.conf --config FILE")
+                    : fleet.push(Path.of(positional.get(1)));
+            case "config show" -> positional.size() != 1 ? usage("config show takes no file") : fleet.show();
+            case "fleet status" -> positional.size() != 1 ? usage("fleet status takes no file") : fleet.status();
+            default -> usage("unknown command: " + what.trim() + " (config push, config show, fleet status)");
+        };
+    }
+
     private <T> void print(String kind, Map<String, Registered<T>> factories, PluginDescriptor plugin) {
         for (Registered<T> registered : factories.values()) {
             if (registered.plugin() == plugin) {
@@ -242,8 +278,11 @@ public final class Main {
         String host = "127.0.0.1";
         int port = 9180;
         if (config.isPresent()) {
-            Settings.Admin settings = Configuration.load(ConfigLoader.forFile(config), home())
-                    .settings()
+            // the file's own settings: the admin listener is never shared, so no source is asked
+            Settings.Admin settings = new io.puerta.runtime.config.SettingsReader(
+                            ConfigLoader.forFile(config).withoutPlugins(),
+                            new io.puerta.runtime.config.ProblemCollector())
+                    .read(home())
                     .admin();
             host = settings.host().equals("0.0.0.0") || settings.host().equals("::") ? "127.0.0.1" : settings.host();
             if (settings.port() > 0) {

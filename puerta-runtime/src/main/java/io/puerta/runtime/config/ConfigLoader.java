@@ -20,14 +20,64 @@ import java.util.Optional;
  */
 public final class ConfigLoader {
 
+    /**
+     * Settings that belong to one instance and never to the configuration a fleet shares: where it listens, its
+     * admin listener, its plugins, and where its configuration comes from (with the source's own settings, under
+     * {@code puerta.<kind>}).
+     */
+    static final List<String> INSTANCE_ONLY =
+            List.of("puerta.listen", "puerta.admin", "puerta.plugins", "puerta.config-source");
+
     private final Optional<Path> userFile;
     private final Config userConfig;
     private final Config runtimeReference;
+    private final String sharedOrigin; // null without a shared layer
+    private final List<String> sharedProblems;
 
     private ConfigLoader(Optional<Path> userFile, Config userConfig, Config runtimeReference) {
+        this(userFile, userConfig, runtimeReference, null, List.of());
+    }
+
+    private ConfigLoader(
+            Optional<Path> userFile,
+            Config userConfig,
+            Config runtimeReference,
+            String sharedOrigin,
+            List<String> sharedProblems) {
         this.userFile = userFile;
         this.userConfig = userConfig;
         this.runtimeReference = runtimeReference;
+        this.sharedOrigin = sharedOrigin;
+        this.sharedProblems = sharedProblems;
+    }
+
+    /**
+     * This loader with the configuration a fleet shares laid over the user's file: the shared text wins, except
+     * for the settings that belong to the instance ({@link #INSTANCE_ONLY}, and {@code puerta.<sourceKind>}),
+     * which the shared text may not set.
+     *
+     * @param origin the shared version, for messages (e.g. "etcd revision 42")
+     * @throws ConfigProblems when the shared text does not parse
+     */
+    public ConfigLoader withShared(String text, String origin, String sourceKind) {
+        Config shared;
+        try {
+            shared = ConfigFactory.parseString(
+                    text, ConfigParseOptions.defaults().setOriginDescription(origin));
+        } catch (ConfigException e) {
+            // the message names the line, never quotes the text (which may hold a password)
+            throw new ConfigProblems(origin, List.of("the shared configuration does not parse: " + e.getMessage()));
+        }
+        List<String> problems = new ArrayList<>();
+        List<String> local = new ArrayList<>(INSTANCE_ONLY);
+        local.add("puerta." + sourceKind);
+        for (String path : local) {
+            if (shared.hasPathOrNull(path)) {
+                problems.add(origin + ": " + path + " belongs to each instance's own file, not to the shared"
+                        + " configuration");
+            }
+        }
+        return new ConfigLoader(userFile, shared.withFallback(userConfig), runtimeReference, origin, problems);
     }
 
     /** Parses the user's file (if any). A missing or unparsable file is a {@link ConfigProblems}. */
@@ -67,7 +117,8 @@ public final class ConfigLoader {
     }
 
     public String origin() {
-        return userFile.map(Path::toString).orElse("defaults");
+        String file = userFile.map(Path::toString).orElse("defaults");
+        return sharedOrigin == null ? file : file + " + " + sharedOrigin;
     }
 
     /** The configuration before plugins are known: enough to find the plugins directory. */
@@ -86,6 +137,7 @@ public final class ConfigLoader {
             pluginReferences.add(ConfigFactory.parseResources(loader, "reference.conf"));
         }
         Config effective = resolve(pluginReferences);
+        sharedProblems.forEach(problems::add);
         Config allReferences = runtimeReference;
         for (Config pluginReference : pluginReferences) {
             allReferences = allReferences.withFallback(pluginReference);

@@ -1,5 +1,6 @@
 package io.puerta.runtime.plugin;
 
+import io.puerta.spi.config.ConfigSourceFactory;
 import io.puerta.spi.health.HealthCheckerFactory;
 import io.puerta.spi.identity.ClientIdentifierFactory;
 import io.puerta.spi.routing.RouterFactory;
@@ -15,16 +16,19 @@ public final class LoadedPlugins {
     private final Map<String, Registered<RouterFactory>> routers;
     private final Map<String, Registered<ClientIdentifierFactory>> identifiers;
     private final Map<String, Registered<HealthCheckerFactory>> healthCheckers;
+    private final Map<String, Registered<ConfigSourceFactory>> configSources;
 
     LoadedPlugins(
             List<PluginDescriptor> plugins,
             Map<String, Registered<RouterFactory>> routers,
             Map<String, Registered<ClientIdentifierFactory>> identifiers,
-            Map<String, Registered<HealthCheckerFactory>> healthCheckers) {
+            Map<String, Registered<HealthCheckerFactory>> healthCheckers,
+            Map<String, Registered<ConfigSourceFactory>> configSources) {
         this.plugins = List.copyOf(plugins);
         this.routers = new TreeMap<>(routers);
         this.identifiers = new TreeMap<>(identifiers);
         this.healthCheckers = new TreeMap<>(healthCheckers);
+        this.configSources = new TreeMap<>(configSources);
     }
 
     public List<PluginDescriptor> plugins() {
@@ -41,6 +45,14 @@ public final class LoadedPlugins {
 
     public Optional<Registered<HealthCheckerFactory>> healthChecker(String name) {
         return Optional.ofNullable(healthCheckers.get(name));
+    }
+
+    public Optional<Registered<ConfigSourceFactory>> configSource(String name) {
+        return Optional.ofNullable(configSources.get(name));
+    }
+
+    public Map<String, Registered<ConfigSourceFactory>> configSources() {
+        return configSources;
     }
 
     public Map<String, Registered<RouterFactory>> routers() {

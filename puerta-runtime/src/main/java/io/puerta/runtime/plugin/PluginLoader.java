@@ -2,6 +2,7 @@ package io.puerta.runtime.plugin;
 
 import io.puerta.spi.PuertaPlugin;
 import io.puerta.spi.SpiVersion;
+import io.puerta.spi.config.ConfigSourceFactory;
 import io.puerta.spi.health.HealthCheckerFactory;
 import io.puerta.spi.identity.ClientIdentifierFactory;
 import io.puerta.spi.routing.RouterFactory;
@@ -63,6 +64,7 @@ public final class PluginLoader {
         Registry<ClientIdentifierFactory> identifiers =
                 new Registry<>("client identifier", ClientIdentifierFactory::name);
         Registry<HealthCheckerFactory> checkers = new Registry<>("health checker", HealthCheckerFactory::name);
+        Registry<ConfigSourceFactory> sources = new Registry<>("config source", ConfigSourceFactory::name);
         List<PluginDescriptor> loaded = new ArrayList<>();
         for (Candidate candidate : candidates) {
             PluginDescriptor plugin = candidate.descriptor();
@@ -74,6 +76,7 @@ public final class PluginLoader {
                         routers.addAll(provider.routerFactories(), plugin, problems);
                         identifiers.addAll(provider.clientIdentifierFactories(), plugin, problems);
                         checkers.addAll(provider.healthCheckerFactories(), plugin, problems);
+                        sources.addAll(provider.configSourceFactories(), plugin, problems);
                         return null;
                     });
                 } catch (LinkageError e) {
@@ -90,7 +93,7 @@ public final class PluginLoader {
         if (!problems.isEmpty()) {
             throw new PluginLoadException(problems);
         }
-        return new LoadedPlugins(loaded, routers.byName, identifiers.byName, checkers.byName);
+        return new LoadedPlugins(loaded, routers.byName, identifiers.byName, checkers.byName, sources.byName);
     }
 
     private static List<Path> list(Path dir, List<String> problems) {

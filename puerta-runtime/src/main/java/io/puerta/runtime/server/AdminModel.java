@@ -134,6 +134,9 @@ final class AdminModel implements AdminView {
             status.put("protocol", settings.protocol().name().toLowerCase(Locale.ROOT));
             status.put("router", settings.router());
             status.put("config", config());
+            if (watcher != null && watcher.shared().isPresent()) {
+                status.put("fleet", fleet(watcher.shared().get()));
+            }
             status.put("listener", listenerStatus());
             status.put("requests", requests());
             status.put("latency", latency());
@@ -157,11 +160,48 @@ final class AdminModel implements AdminView {
 
     private Map<String, Object> config() {
         Map<String, Object> config = new LinkedHashMap<>();
-        config.put("file", watcher == null ? null : watcher.file().toString());
+        config.put(
+                "file",
+                watcher == null || watcher.file() == null
+                        ? null
+                        : watcher.file().toString());
         config.put("generation", watcher == null ? 0 : watcher.generation());
         ConfigWatcher.Reload last = watcher == null ? null : watcher.last();
         config.put("lastReload", last == null ? null : last.toMap(watcher.generation()));
         return config;
+    }
+
+    /**
+     * The fleet this instance shares its configuration with: the source's state, the revision this instance runs
+     * with, and every live member, those behind it marked. Members come from what the source watches: no call
+     * to the source is made here.
+     */
+    private Map<String, Object> fleet(SharedSource shared) {
+        Map<String, Object> fleet = new LinkedHashMap<>(shared.status());
+        long applied = watcher.sharedRevision();
+        fleet.put("appliedRevision", applied);
+        try {
+            List<Map<String, Object>> members = shared.members();
+            long newest = applied;
+            for (Map<String, Object> member : members) {
+                if (member.get("appliedRevision") instanceof Number revision) {
+                    newest = Math.max(newest, revision.longValue());
+                }
+            }
+            List<Map<String, Object>> shown = new ArrayList<>();
+            for (Map<String, Object> member : members) {
+                Map<String, Object> copy = new LinkedHashMap<>(member);
+                copy.put(
+                        "behind",
+                        !(member.get("appliedRevision") instanceof Number revision) || revision.longValue() < newest);
+                shown.add(copy);
+            }
+            fleet.put("members", shown);
+        } catch (RuntimeException e) {
+            fleet.put("members", null);
+            fleet.put("membersError", e.getMessage());
+        }
+        return fleet;
     }
 
     private Map<String, Object> listenerStatus() {

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -18,8 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reloads the configuration file: when it changes (checked on an interval), on {@code SIGHUP}, and on the admin
- * listener's {@code POST /reload}. A file is validated like at startup; if it passes, the router gets the new
+ * Reloads the configuration: when the file changes (checked on an interval), when the source a fleet shares
+ * announces a new version ({@code puerta.config-source}), on {@code SIGHUP}, and on the admin listener's
+ * {@code POST /reload}. A file is validated like at startup; if it passes, the router gets the new
  * configuration on the routing stage (through the ring, so it swaps its tables without locks); if not, every
  * problem is logged, kept for {@code /status}, and the running configuration stays. Reloads run one at a time,
  * on this class's own thread.
@@ -50,7 +52,10 @@ final class ConfigWatcher implements AutoCloseable {
         }
     }
 
-    private final Path file;
+    private final Path file; // null when the configuration came from no file (a fleet's source alone)
+    private final Optional<SharedSource> shared;
+    private final String origin;
+    private final java.util.function.BooleanSupplier ready;
     private final Reconfiguration reconfiguration;
     private final Consumer<Boolean> outcome;
     private final AtomicReference<Configuration> current;
@@ -58,14 +63,31 @@ final class ConfigWatcher implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
     private volatile Reload last;
     private FileTime lastSeen;
+    private io.puerta.spi.config.MemberState reported; // watcher thread only
+    // a shared revision whose changes all wait for a restart: the running routing is already what it describes
+    private long acknowledged = -1; // watcher thread only
 
-    /** @param interval how often the file is checked for changes; zero: only on request */
+    /**
+     * @param interval how often the file is checked for changes; zero: only on request
+     * @param ready whether this instance serves requests, reported to the fleet
+     */
     ConfigWatcher(
             Configuration configuration,
             Reconfiguration reconfiguration,
             Duration interval,
-            Consumer<Boolean> outcome) {
-        this.file = configuration.source().orElseThrow();
+            Consumer<Boolean> outcome,
+            java.util.function.BooleanSupplier ready) {
+        this.file = configuration.source().orElse(null);
+        this.shared = configuration.shared();
+        // what is reloaded, for logs and audit; each version's own problems name its revision
+        String from = file == null ? null : file.toString();
+        if (shared.isPresent()) {
+            from = from == null
+                    ? shared.get().describe()
+                    : from + " with " + shared.get().describe();
+        }
+        this.origin = from == null ? configuration.origin() : from;
+        this.ready = ready;
         this.reconfiguration = reconfiguration;
         this.outcome = outcome;
         this.current = new AtomicReference<>(configuration);
@@ -75,14 +97,48 @@ final class ConfigWatcher implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        if (!interval.isZero()) {
+        if (!interval.isZero() && file != null) {
             executor.scheduleWithFixedDelay(
                     this::checkForChange, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
         }
+        shared.ifPresent(source -> source.watch(version -> {
+            try {
+                executor.execute(() -> reload("shared revision " + version.revision(), new CompletableFuture<>()));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // shutting down: the version is not applied, and this instance leaves the fleet
+            }
+        }));
     }
 
+    /**
+     * Announces this instance to its fleet (when the configuration is shared) and keeps its announcement's
+     * readiness up to date, checked every {@code every}.
+     */
+    void join(io.puerta.spi.config.Member self, Duration every) {
+        if (shared.isEmpty()) {
+            return;
+        }
+        executor.execute(() -> {
+            reported = state();
+            shared.get().join(self, reported);
+        });
+        executor.scheduleWithFixedDelay(
+                this::reportIfChanged, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The source a fleet shares, when the configuration comes from one. */
+    Optional<SharedSource> shared() {
+        return shared;
+    }
+
+    /** The file, or null when the configuration came from no file. */
     Path file() {
         return file;
+    }
+
+    /** The revision of the shared configuration running now; -1 without one. */
+    long sharedRevision() {
+        return current.get().sharedRevision();
     }
 
     /** Reloads applied since the start. */
@@ -100,7 +156,9 @@ final class ConfigWatcher implements AutoCloseable {
         CompletableFuture<Reload> done = new CompletableFuture<>();
         try {
             executor.execute(() -> {
-                lastSeen = modified();
+                if (file != null) {
+                    lastSeen = modified();
+                }
                 reload(trigger, done);
             });
         } catch (java.util.concurrent.RejectedExecutionException e) {
@@ -123,18 +181,18 @@ final class ConfigWatcher implements AutoCloseable {
         try {
             next = current.get().reload();
         } catch (ConfigProblems e) {
-            log.error("{} ({}) is not valid; keeping the running configuration. {}", file, trigger, e.getMessage());
-            Audit.configRejected(file.toString(), e.getMessage());
+            log.error("{} ({}) is not valid; keeping the running configuration. {}", origin, trigger, e.getMessage());
+            Audit.configRejected(origin, e.getMessage());
             finish(done, new Reload(trigger, "rejected", e.problems(), List.of(), System.currentTimeMillis()), false);
             return;
         } catch (RuntimeException e) {
             // not logged with its stack trace: a parse error may quote the file, secrets and all
             log.error(
                     "{} ({}) could not be read ({}); keeping the running configuration",
-                    file,
+                    origin,
                     trigger,
                     e.getClass().getSimpleName());
-            Audit.configRejected(file.toString(), "unreadable: " + e.getClass().getSimpleName());
+            Audit.configRejected(origin, "unreadable: " + e.getClass().getSimpleName());
             finish(
                     done,
                     new Reload(
@@ -152,8 +210,8 @@ final class ConfigWatcher implements AutoCloseable {
         if (!next.settings().router().equals(router)) {
             String why = "the router changed ('" + router + "' to '"
                     + next.settings().router() + "'); that needs a restart";
-            log.warn("{} ({}): {}", file, trigger, why);
-            Audit.configChanged(file.toString(), changed, false, why);
+            log.warn("{} ({}): {}", origin, trigger, why);
+            Audit.configChanged(origin, changed, false, why);
             finish(done, new Reload(trigger, "not-applied", List.of(why), changed, System.currentTimeMillis()), false);
             return;
         }
@@ -174,10 +232,10 @@ final class ConfigWatcher implements AutoCloseable {
                     : cause.getClass().getSimpleName() + ": " + cause.getMessage();
             log.error(
                     "{} ({}): the new configuration could not be applied; keeping the running one. {}",
-                    file,
+                    origin,
                     trigger,
                     problems);
-            Audit.configChanged(file.toString(), changed, false, problems);
+            Audit.configChanged(origin, changed, false, problems);
             finish(
                     done,
                     new Reload(
@@ -192,26 +250,27 @@ final class ConfigWatcher implements AutoCloseable {
         if (!changed.isEmpty() && applied.needRestart().size() == changed.size()) {
             // nothing applied: the running configuration stays the one later files are compared with
             String why = "these settings need a restart: " + String.join(", ", applied.needRestart());
-            log.warn("{} changed ({}): {}", file, trigger, why);
-            Audit.configChanged(file.toString(), changed, false, why);
+            acknowledged = Math.max(acknowledged, next.sharedRevision());
+            log.warn("{} changed ({}): {}", origin, trigger, why);
+            Audit.configChanged(origin, changed, false, why);
             finish(done, new Reload(trigger, "not-applied", List.of(why), changed, System.currentTimeMillis()), false);
         } else if (applied.needRestart().isEmpty()) {
             current.set(next);
             generation.incrementAndGet();
             log.info(
                     "{} reloaded ({}): {} applied{}",
-                    file,
+                    origin,
                     trigger,
                     changed,
                     applied.routerRebuilt() ? ", router '" + router + "' rebuilt" : "");
-            Audit.configChanged(file.toString(), changed, true, null);
+            Audit.configChanged(origin, changed, true, null);
             finish(done, new Reload(trigger, "applied", List.of(), changed, System.currentTimeMillis()), true);
         } else {
             current.set(next);
             generation.incrementAndGet();
             String why = "these settings need a restart: " + String.join(", ", applied.needRestart());
-            log.warn("{} reloaded ({}): everything else applied; {}", file, trigger, why);
-            Audit.configChanged(file.toString(), changed, true, why);
+            log.warn("{} reloaded ({}): everything else applied; {}", origin, trigger, why);
+            Audit.configChanged(origin, changed, true, why);
             finish(
                     done,
                     new Reload(trigger, "partly-applied", List.of(why), changed, System.currentTimeMillis()),
@@ -222,7 +281,37 @@ final class ConfigWatcher implements AutoCloseable {
     private void finish(CompletableFuture<Reload> done, Reload reload, boolean applied) {
         last = reload;
         outcome.accept(applied);
+        if (shared.isPresent() && reported != null) {
+            reported = state();
+            shared.get().report(reported);
+        }
         done.complete(reload);
+    }
+
+    /** What this instance tells its fleet: the revision it runs with, how the last change went, readiness. */
+    private io.puerta.spi.config.MemberState state() {
+        Reload reload = last;
+        String outcome = reload == null
+                ? "applied"
+                : reload.problems().isEmpty()
+                        ? reload.outcome()
+                        : reload.outcome() + ": " + String.join("; ", reload.problems());
+        boolean serving;
+        try {
+            serving = ready.getAsBoolean();
+        } catch (RuntimeException e) {
+            serving = false;
+        }
+        long revision = Math.max(current.get().sharedRevision(), acknowledged);
+        return new io.puerta.spi.config.MemberState(revision, outcome, serving);
+    }
+
+    private void reportIfChanged() {
+        io.puerta.spi.config.MemberState now = state();
+        if (!now.equals(reported)) {
+            reported = now;
+            shared.get().report(now);
+        }
     }
 
     /** The settings under puerta whose values differ, were added or were removed: their paths, never values. */
@@ -254,6 +343,9 @@ final class ConfigWatcher implements AutoCloseable {
     }
 
     private FileTime modified() {
+        if (file == null) {
+            return null;
+        }
         try {
             return Files.getLastModifiedTime(file);
         } catch (IOException e) {

@@ -82,6 +82,7 @@ public final class PuertaServer implements AutoCloseable {
             return server;
         } catch (InterruptedException | RuntimeException e) {
             server.closeResources();
+            configuration.close(); // the shared source, which the server owns only once it has joined
             throw e;
         }
     }
@@ -200,35 +201,47 @@ public final class PuertaServer implements AutoCloseable {
             resp.allowConfigSet(settings.config().getBoolean(RespFrontDoor.ALLOW_CONFIG_SET));
             frontDoor = resp;
         }
-        if (configuration.source().isPresent()) {
+        AdminModel model = null;
+        if (configuration.source().isPresent() || configuration.shared().isPresent()) {
             com.codahale.metrics.Counter reloads = metrics.registry().counter("puerta.config.reloads");
             com.codahale.metrics.Counter rejected = metrics.registry().counter("puerta.config.reloads-rejected");
             Reconfiguration reconfiguration =
                     new Reconfiguration(parts(backends, guard, ring, factories, authenticator, frontDoor));
             resources.push(reconfiguration);
+            AdminModel[] readiness = new AdminModel[1];
             watcher = new ConfigWatcher(
                     configuration,
                     reconfiguration,
                     settings.reloadCheckInterval(),
-                    applied -> (applied ? reloads : rejected).inc());
+                    applied -> (applied ? reloads : rejected).inc(),
+                    () -> readiness[0] != null && ready(readiness[0]));
             resources.push(watcher);
+            model = new AdminModel(settings, () -> frontend, backends, guard, ring, metrics, watcher);
+            readiness[0] = model;
         }
         frontend = new Listener(settings, io, transport, frontDoor, metrics.registry());
         resources.push(frontend);
+        if (model == null) {
+            model = new AdminModel(settings, () -> frontend, backends, guard, ring, metrics, watcher);
+        }
         if (settings.admin().port() >= 0) {
-            Listener open = frontend;
-            admin = new AdminServer(
-                    settings.admin(),
-                    settings.listen().tls(),
-                    transport,
-                    new AdminModel(settings, () -> open, backends, guard, ring, metrics, watcher),
-                    metrics.registry());
+            admin = new AdminServer(settings.admin(), settings.listen().tls(), transport, model, metrics.registry());
             resources.push(admin);
             log.info(
                     "admin listener on {}://{}:{}/ (status page; /metrics, /ready, /status)",
                     admin.https() ? "https" : "http",
                     admin.address().getHostString(),
                     admin.address().getPort());
+        }
+        if (configuration.shared().isPresent()) {
+            // closed first at shutdown: the fleet hears at once that this instance leaves
+            resources.push(configuration.shared().get());
+            watcher.join(member(configuration), FLEET_REPORT_INTERVAL);
+            log.info(
+                    "joined the fleet of {} as '{}', at shared revision {}",
+                    configuration.shared().get().describe(),
+                    member(configuration).name(),
+                    configuration.sharedRevision());
         }
         if (frontend.tlsAddress() != null) {
             log.info("Puerta listening for TLS on {} ({})", frontend.tlsAddress(), TlsProvider.choose());
@@ -242,6 +255,35 @@ public final class PuertaServer implements AutoCloseable {
                 settings.backends().size(),
                 ring.capacity(),
                 settings.pipeline().waitStrategy().configName());
+    }
+
+    /** How often this instance's readiness is checked, and reported to its fleet when it changed. */
+    private static final java.time.Duration FLEET_REPORT_INTERVAL = java.time.Duration.ofSeconds(2);
+
+    /** This instance as its fleet sees it: its name (the listener's host:port unless configured) and addresses. */
+    private io.puerta.spi.config.Member member(Configuration configuration) {
+        String address = frontend.address() == null
+                ? frontend.tlsAddress().getHostString() + ":"
+                        + frontend.tlsAddress().getPort()
+                : frontend.address().getHostString() + ":" + frontend.address().getPort();
+        String name = io.puerta.runtime.config.ConfigSourceSettings.read(settings.config())
+                .member();
+        String adminAddress = admin == null
+                ? ""
+                : admin.address().getHostString() + ":" + admin.address().getPort();
+        return new io.puerta.spi.config.Member(
+                name.isEmpty() ? address : name, address, adminAddress, AdminModel.version());
+    }
+
+    private static boolean ready(AdminModel model) {
+        try {
+            return model.notReady().get(2, TimeUnit.SECONDS).isEmpty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return false;
+        }
     }
 
     /** What a reload may change in this proxy (see {@link Reconfiguration}). */

@@ -57,6 +57,42 @@ class ConfigurationTest {
     }
 
     @Test
+    void anUnknownConfigSourceIsNamedWithTheAvailableOnes() {
+        List<String> problems = problems("puerta.config-source.kind = \"zookeeper\"");
+        assertEquals(1, problems.size(), problems.toString());
+        assertTrue(
+                problems.get(0)
+                        .startsWith(
+                                "puerta.config-source.kind: no config source named 'zookeeper';" + " available: file"),
+                problems.get(0));
+    }
+
+    @Test
+    void aSharedConfigurationMayNotSetWhatBelongsToOneInstance() {
+        ConfigLoader shared = ConfigLoader.forText("puerta.backends = [{ address = \"127.0.0.1:6379\" }]")
+                .withShared(
+                        "puerta { listen.port = 7000, admin.port = 9000, etcd.prefix = \"/x\", shutdown-timeout = 9s }",
+                        "etcd revision 7",
+                        "etcd");
+        ConfigProblems refused = assertThrows(
+                ConfigProblems.class, () -> Configuration.load(shared, Optional.of(Path.of("/opt/puerta"))));
+        String all = String.join("\n", refused.problems());
+        assertTrue(all.contains("etcd revision 7: puerta.listen belongs to each instance's own file"), all);
+        assertTrue(all.contains("etcd revision 7: puerta.admin belongs to each instance's own file"), all);
+        assertTrue(all.contains("etcd revision 7: puerta.etcd belongs to each instance's own file"), all);
+        assertTrue(refused.getMessage().contains("+ etcd revision 7"), refused.getMessage());
+
+        // what may be shared wins over the file
+        Settings settings = Configuration.load(
+                        ConfigLoader.forText("puerta { backends = [{ address = \"127.0.0.1:6379\" }]\n"
+                                        + " shutdown-timeout = 1s }")
+                                .withShared("puerta.shutdown-timeout = 9s", "etcd revision 8", "etcd"),
+                        Optional.of(Path.of("/opt/puerta")))
+                .settings();
+        assertEquals(Duration.ofSeconds(9), settings.shutdownTimeout());
+    }
+
+    @Test
     void everySettingIsRead() {
         Settings settings = load(
                 """
