@@ -2,10 +2,11 @@
 # Runs every test, the fault suite included (tagged "faults"; its figures are printed at the end): unit tests,
 # end-to-end tests against real redis-server processes, and the smoke test of the
 # assembled distribution (redis-cli and redis-benchmark through bin/puerta), and the twemproxy compatibility
-# tests (real nutcracker beside Puerta), the differential tester (random command sequences against one
-# redis-server and through Puerta) and the client matrix (Jedis, Lettuce, ioredis, node-redis, redis-py, redis-cli
-# through bin/puerta). Installs the Debian packages the tests need when they are missing and
-# this runs as root (CI does); otherwise says what to install. openssl makes the TLS tests' certificates; the
+# tests (real nutcracker beside Puerta), the fleet tests (a real etcd, three Puerta instances sharing one
+# configuration), the differential tester (random command sequences against one redis-server and through
+# Puerta) and the client matrix (Jedis, Lettuce, ioredis, node-redis, redis-py, redis-cli through bin/puerta).
+# Installs the Debian packages the tests need when they are missing and this runs as root (CI does); otherwise
+# says what to install. openssl makes the TLS tests' certificates; the
 # Prometheus client library and Chromium check the admin listener's metrics and status page.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -13,9 +14,10 @@ missing=()
 for tool in node npm; do
   command -v "$tool" >/dev/null 2>&1 || { echo "test.sh: the client matrix needs Node.js and npm ($tool not found)" >&2; exit 1; }
 done
-for tool in redis-server redis-cli redis-benchmark nutcracker openssl; do
+for tool in redis-server redis-cli redis-benchmark nutcracker openssl etcd; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
+# the fleet tests (plugins/etcd) and the distribution's smoke test start Debian's etcd (package etcd-server)
 # the admin listener's tests read /metrics with the Prometheus client library's own parser (Debian's python3),
 # and load the status page in a real browser (Debian's Chromium and its driver)
 /usr/bin/python3 -c 'import prometheus_client' >/dev/null 2>&1 || missing+=(python3-prometheus-client)
@@ -28,10 +30,10 @@ if [ ${#missing[@]} -gt 0 ]; then
     echo "installing the Debian packages the tests need (missing: ${missing[*]}) ..."
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server redis-tools nutcracker openssl \
-      python3-prometheus-client python3-redis chromium chromium-driver >/dev/null
+      python3-prometheus-client python3-redis chromium chromium-driver etcd-server >/dev/null
   else
     echo "test.sh: missing ${missing[*]}; install the Debian packages redis-server, redis-tools, nutcracker, openssl," \
-      "python3-prometheus-client, python3-redis, chromium and chromium-driver" >&2
+      "python3-prometheus-client, python3-redis, chromium, chromium-driver and etcd-server" >&2
     exit 1
   fi
 fi

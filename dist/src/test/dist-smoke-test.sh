@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Checks the distribution as a user gets it: unpack the tar.gz, list plugins, refuse a broken plugin jar by
 # name, validate the example configuration, and proxy redis-cli and redis-benchmark traffic to a real
-# redis-server. Needs redis-server, redis-cli and redis-benchmark on the PATH (test.sh installs them).
+# redis-server; then a fleet of one on a real etcd (the etcd plugin, isolated in plugins/etcd). Needs redis-server,
+# redis-cli, redis-benchmark and etcd on the PATH (test.sh installs them).
 set -euo pipefail
 tarball=$1
 passed=0
@@ -23,7 +24,7 @@ check() { # description, command...
   if output=$("$@" 2>&1); then ok "$what"; else fail "$what" "$output"; fi
 }
 
-for tool in redis-server redis-cli redis-benchmark; do
+for tool in redis-server redis-cli redis-benchmark etcd; do
   command -v "$tool" >/dev/null || { echo "dist smoke test: $tool is not installed (run ./test.sh, which installs it)"; exit 1; }
 done
 
@@ -52,7 +53,8 @@ check "bin/puerta --help" "$home/bin/puerta" --help
 listing=$("$home/bin/puerta" plugins 2>&1) || true
 for expected in "redis-cluster  (" "health-checker: redis-cluster-node" "pikiwidb  (" "health-checker: redis-ping" \
                 "mongo-affinity  (" "client-identifier: socket-addr" "client-identifier: session-id" \
-                "router: mongo-affinity" "health-checker: mongo-hello" "router: single-backend"; do
+                "router: mongo-affinity" "health-checker: mongo-hello" "router: single-backend" \
+                "etcd  (" "config-source: etcd"; do
   if grep -qF -- "$expected" <<<"$listing"; then ok "plugins lists '$expected'"; else fail "plugins lists '$expected'" "$listing"; fi
 done
 
@@ -133,6 +135,50 @@ elif grep -q "Puerta stopped" "$work/puerta.log"; then
 else
   fail "SIGTERM stops Puerta gracefully" "$(tail -20 "$work/puerta.log")"
 fi
+
+# a fleet of one on a real etcd: the operator pushes the shared configuration, the instance takes it from etcd
+etcd_port=$(free_port)
+etcd_peer=$(free_port)
+etcd --name smoke --data-dir "$work/etcd" --listen-client-urls "http://127.0.0.1:$etcd_port" \
+  --advertise-client-urls "http://127.0.0.1:$etcd_port" --listen-peer-urls "http://127.0.0.1:$etcd_peer" \
+  --initial-advertise-peer-urls "http://127.0.0.1:$etcd_peer" --initial-cluster "smoke=http://127.0.0.1:$etcd_peer" \
+  >"$work/etcd.log" 2>&1 &
+pids+=($!)
+wait_port "$etcd_port" || { echo "etcd did not start"; cat "$work/etcd.log"; exit 1; }
+fleet_port=$(free_port)
+fleet_admin=$(free_port)
+cat >"$work/fleet-member.conf" <<EOF
+puerta {
+  listen.port = $fleet_port
+  admin.port = $fleet_admin
+  config-source { kind = "etcd", member = "smoke-1" }
+  etcd { endpoints = ["http://127.0.0.1:$etcd_port"], prefix = "/puerta/smoke" }
+}
+EOF
+cat >"$work/fleet-shared.conf" <<EOF
+puerta {
+  router = "pikiwidb-ring"
+  backends = [{ address = "127.0.0.1:$redis_port" }]
+}
+EOF
+pushed=""
+for _ in $(seq 1 50); do
+  pushed=$("$home/bin/puerta" config push "$work/fleet-shared.conf" --config "$work/fleet-member.conf" 2>&1) && break
+  sleep 0.2 # etcd opens its port before it serves requests
+done
+check "bin/puerta config push writes the shared configuration to etcd" grep -q "as revision" <<<"$pushed"
+"$home/bin/puerta" --config "$work/fleet-member.conf" >"$work/fleet.log" 2>&1 &
+fleet_pid=$!
+pids+=($fleet_pid)
+if wait_port "$fleet_port"; then
+  check "a fleet member serves with the configuration it read from etcd" \
+    test "$(cli -p "$fleet_port" GET smoke)" = "through puerta"
+  check "bin/puerta fleet status lists the member" grep -q "^smoke-1 .*127.0.0.1:$fleet_port" \
+    <<<"$("$home/bin/puerta" fleet status --config "$work/fleet-member.conf" 2>&1)"
+else
+  fail "a fleet member starts from etcd" "$(cat "$work/fleet.log")"
+fi
+kill -TERM "$fleet_pid" 2>/dev/null || true
 
 echo "smoke: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
