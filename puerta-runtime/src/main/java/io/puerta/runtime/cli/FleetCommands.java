@@ -62,6 +62,20 @@ final class FleetCommands {
         }
     }
 
+    /** Forgets a member that will not come back. */
+    int forget(String member) {
+        try (SharedSource source = Configuration.openSource(ConfigLoader.forFile(Optional.of(localFile)), home)) {
+            source.forget(member);
+            out.println("forgot " + member + " (" + source.describe() + ")");
+            return 0;
+        } catch (ConfigProblems e) {
+            throw e;
+        } catch (RuntimeException e) {
+            err.println("cannot forget " + member + ": " + e.getMessage());
+            return 1;
+        }
+    }
+
     /** Prints the shared configuration and its revision. */
     int show() {
         try (SharedSource source = Configuration.openSource(ConfigLoader.forFile(Optional.of(localFile)), home)) {
@@ -82,11 +96,27 @@ final class FleetCommands {
         try (SharedSource source = Configuration.openSource(ConfigLoader.forFile(Optional.of(localFile)), home)) {
             long newest = source.readNow().revision();
             List<Map<String, Object>> members = source.members();
-            out.println(source.describe() + ": shared revision " + newest + ", " + members.size() + " member(s)");
+            long live = members.stream()
+                    .filter(m -> Boolean.TRUE.equals(m.get("live")))
+                    .count();
+            out.println(source.describe() + ": shared revision " + newest + ", " + live + " member(s)"
+                    + (live < members.size() ? ", " + (members.size() - live) + " absent" : ""));
             out.printf(
                     "%-24s %-22s %-12s %-9s %-6s %s%n", "MEMBER", "ADDRESS", "VERSION", "REVISION", "READY", "STATE");
             int behind = 0;
             for (Map<String, Object> member : members) {
+                if (!Boolean.TRUE.equals(member.get("live"))) {
+                    out.printf(
+                            "%-24s %-22s %-12s %-9s %-6s %s%n",
+                            member.get("name"),
+                            member.getOrDefault("address", ""),
+                            "",
+                            "",
+                            "",
+                            "ABSENT (its announcement lapsed; slot moves wait for it: puerta fleet forget "
+                                    + member.get("name") + ")");
+                    continue;
+                }
                 Object applied = member.get("appliedRevision");
                 boolean late = !(applied instanceof Number n) || n.longValue() < newest;
                 behind += late ? 1 : 0;

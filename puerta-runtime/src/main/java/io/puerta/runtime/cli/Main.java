@@ -43,7 +43,12 @@ public final class Main {
                    puerta config show --config FILE
                                                   print the shared configuration and its revision
                    puerta fleet status --config FILE
-                                                  the fleet's live members, and who is behind
+                                                  the fleet's members, and who is behind
+                   puerta fleet forget NAME --config FILE
+                                                  forget a member that will not come back
+                   puerta slots move SLOTS SERVER --config FILE [--timeout 10s] [--migration-timeout 10m]
+                                                  move a pikiwidb-slots range (e.g. 0-99) to SERVER across
+                                                  the whole fleet: held, acknowledged by every member, migrated
                    puerta hash-password           read a password (terminal, or one line of stdin) and print
                                                   its hash for puerta.auth.users.<name>.password
                    puerta --help | --version
@@ -77,6 +82,8 @@ public final class Main {
         Optional<Path> config = Optional.empty();
         Optional<String> pool = Optional.empty();
         Optional<String> admin = Optional.empty();
+        java.time.Duration timeout = java.time.Duration.ofSeconds(10);
+        java.time.Duration migrationTimeout = java.time.Duration.ofMinutes(10);
         List<String> positional = new ArrayList<>();
         for (int i = 0; i < rest.size(); i++) {
             String arg = rest.get(i);
@@ -101,6 +108,23 @@ public final class Main {
                     }
                     admin = Optional.of(rest.get(++i));
                 }
+                case "--timeout", "--migration-timeout" -> {
+                    if (i + 1 >= rest.size()) {
+                        return usage(arg + " needs a duration such as 10s");
+                    }
+                    java.time.Duration value;
+                    try {
+                        value = com.typesafe.config.ConfigFactory.parseString("d = " + rest.get(++i))
+                                .getDuration("d");
+                    } catch (com.typesafe.config.ConfigException e) {
+                        return usage(arg + ": expected a duration such as 10s or 5m but got '" + rest.get(i) + "'");
+                    }
+                    if (arg.equals("--timeout")) {
+                        timeout = value;
+                    } else {
+                        migrationTimeout = value;
+                    }
+                }
                 case "--pool" -> {
                     if (i + 1 >= rest.size()) {
                         return usage("--pool needs a pool name");
@@ -109,7 +133,8 @@ public final class Main {
                 }
                 default -> {
                     if (arg.startsWith("-")
-                            || !List.of("import-twemproxy", "config", "fleet").contains(command)) {
+                            || !List.of("import-twemproxy", "config", "fleet", "slots")
+                                    .contains(command)) {
                         return usage("unknown argument: " + arg);
                     }
                     positional.add(arg);
@@ -125,7 +150,7 @@ public final class Main {
                         ? usage("import-twemproxy needs one nutcracker.yml")
                         : importTwemproxy(Path.of(positional.get(0)), pool);
                 case "hash-password" -> hashPassword();
-                case "config", "fleet" -> fleet(command, positional, config);
+                case "config", "fleet", "slots" -> fleet(command, positional, config, timeout, migrationTimeout);
                 case "status" -> new AdminCall(out, err).status(adminOf(config, admin));
                 case "reload" -> new AdminCall(out, err).reload(adminOf(config, admin));
                 case "help" -> {
@@ -240,7 +265,12 @@ public final class Main {
         return code;
     }
 
-    private int fleet(String command, List<String> positional, Optional<Path> config) {
+    private int fleet(
+            String command,
+            List<String> positional,
+            Optional<Path> config,
+            java.time.Duration timeout,
+            java.time.Duration migrationTimeout) {
         String sub = positional.isEmpty() ? "" : positional.get(0);
         String what = command + " " + sub;
         if (config.isEmpty()) {
@@ -253,7 +283,15 @@ public final class Main {
                     : fleet.push(Path.of(positional.get(1)));
             case "config show" -> positional.size() != 1 ? usage("config show takes no file") : fleet.show();
             case "fleet status" -> positional.size() != 1 ? usage("fleet status takes no file") : fleet.status();
-            default -> usage("unknown command: " + what.trim() + " (config push, config show, fleet status)");
+            case "fleet forget" -> positional.size() != 2
+                    ? usage("fleet forget needs one member name")
+                    : fleet.forget(positional.get(1));
+            case "slots move" -> positional.size() != 3
+                    ? usage("slots move needs SLOTS and SERVER: puerta slots move 0-99 10.0.0.7:6379 --config FILE")
+                    : new SlotMove(out, err, config.get(), home())
+                            .move(positional.get(1), positional.get(2), timeout, migrationTimeout);
+            default -> usage("unknown command: " + what.trim()
+                    + " (config push, config show, fleet status, fleet forget, slots move)");
         };
     }
 

@@ -119,6 +119,26 @@ final class AdminModel implements AdminView {
         });
     }
 
+    /**
+     * What this instance tells its fleet about itself: whether it is ready, and its router's status entry
+     * {@code fleet} (e.g. a slot move's progress), or an empty map.
+     */
+    CompletableFuture<ConfigWatcher.Facts> fleetFacts() {
+        return notReady()
+                .thenCombine(routerView().exceptionally(error -> new RouterView(Map.of(), null)), (reasons, view) -> {
+                    Object entry = view.status().get("fleet");
+                    Map<String, Object> routing = new LinkedHashMap<>();
+                    if (entry instanceof Map<?, ?> map) {
+                        map.forEach((key, value) -> {
+                            if (value != null) {
+                                routing.put(String.valueOf(key), value);
+                            }
+                        });
+                    }
+                    return new ConfigWatcher.Facts(reasons.isEmpty(), routing);
+                });
+    }
+
     private boolean noBackendServes() {
         List<BackendNode> nodes = backends.configuredNodes();
         return !nodes.isEmpty() && nodes.stream().allMatch(n -> n.health() == BackendHealth.DOWN);

@@ -39,6 +39,14 @@ final class ConfigWatcher implements AutoCloseable {
      * @param problems what was wrong, naming settings (never their values)
      * @param changed the settings that changed (paths only)
      */
+    /**
+     * What an instance tells its fleet about itself, besides the revision it runs with.
+     *
+     * @param ready whether it serves requests
+     * @param routing its router's status entry {@code fleet}, or an empty map
+     */
+    record Facts(boolean ready, java.util.Map<String, Object> routing) {}
+
     record Reload(String trigger, String outcome, List<String> problems, List<String> changed, long atMillis) {
         java.util.Map<String, Object> toMap(long generation) {
             java.util.Map<String, Object> map = new java.util.LinkedHashMap<>();
@@ -55,7 +63,7 @@ final class ConfigWatcher implements AutoCloseable {
     private final Path file; // null when the configuration came from no file (a fleet's source alone)
     private final Optional<SharedSource> shared;
     private final String origin;
-    private final java.util.function.BooleanSupplier ready;
+    private final java.util.function.Supplier<Facts> facts;
     private final Reconfiguration reconfiguration;
     private final Consumer<Boolean> outcome;
     private final AtomicReference<Configuration> current;
@@ -69,14 +77,14 @@ final class ConfigWatcher implements AutoCloseable {
 
     /**
      * @param interval how often the file is checked for changes; zero: only on request
-     * @param ready whether this instance serves requests, reported to the fleet
+     * @param facts what this instance tells its fleet about itself besides its revision
      */
     ConfigWatcher(
             Configuration configuration,
             Reconfiguration reconfiguration,
             Duration interval,
             Consumer<Boolean> outcome,
-            java.util.function.BooleanSupplier ready) {
+            java.util.function.Supplier<Facts> facts) {
         this.file = configuration.source().orElse(null);
         this.shared = configuration.shared();
         // what is reloaded, for logs and audit; each version's own problems name its revision
@@ -87,7 +95,7 @@ final class ConfigWatcher implements AutoCloseable {
                     : from + " with " + shared.get().describe();
         }
         this.origin = from == null ? configuration.origin() : from;
-        this.ready = ready;
+        this.facts = facts;
         this.reconfiguration = reconfiguration;
         this.outcome = outcome;
         this.current = new AtomicReference<>(configuration);
@@ -296,14 +304,14 @@ final class ConfigWatcher implements AutoCloseable {
                 : reload.problems().isEmpty()
                         ? reload.outcome()
                         : reload.outcome() + ": " + String.join("; ", reload.problems());
-        boolean serving;
+        Facts now;
         try {
-            serving = ready.getAsBoolean();
+            now = facts.get();
         } catch (RuntimeException e) {
-            serving = false;
+            now = new Facts(false, java.util.Map.of());
         }
         long revision = Math.max(current.get().sharedRevision(), acknowledged);
-        return new io.puerta.spi.config.MemberState(revision, outcome, serving);
+        return new io.puerta.spi.config.MemberState(revision, outcome, now.ready(), now.routing());
     }
 
     private void reportIfChanged() {

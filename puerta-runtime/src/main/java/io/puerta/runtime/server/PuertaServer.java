@@ -42,6 +42,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -214,7 +215,7 @@ public final class PuertaServer implements AutoCloseable {
                     reconfiguration,
                     settings.reloadCheckInterval(),
                     applied -> (applied ? reloads : rejected).inc(),
-                    () -> readiness[0] != null && ready(readiness[0]));
+                    () -> readiness[0] == null ? new ConfigWatcher.Facts(false, Map.of()) : facts(readiness[0]));
             resources.push(watcher);
             model = new AdminModel(settings, () -> frontend, backends, guard, ring, metrics, watcher);
             readiness[0] = model;
@@ -275,14 +276,14 @@ public final class PuertaServer implements AutoCloseable {
                 name.isEmpty() ? address : name, address, adminAddress, AdminModel.version());
     }
 
-    private static boolean ready(AdminModel model) {
+    private static ConfigWatcher.Facts facts(AdminModel model) {
         try {
-            return model.notReady().get(2, TimeUnit.SECONDS).isEmpty();
+            return model.fleetFacts().get(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            return new ConfigWatcher.Facts(false, Map.of());
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            return false;
+            return new ConfigWatcher.Facts(false, Map.of());
         }
     }
 

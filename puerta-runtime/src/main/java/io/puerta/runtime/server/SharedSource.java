@@ -144,6 +144,24 @@ public final class SharedSource implements AutoCloseable {
         return call(source::members);
     }
 
+    /** Forgets a member that will not come back. */
+    public void forget(String member) {
+        call(() -> {
+            source.forget(member);
+            return null;
+        });
+    }
+
+    /** A document kept beside the configuration, read now; revision 0 when there is none. */
+    public SharedConfig document(String name) {
+        return call(() -> source.document(name));
+    }
+
+    /** Replaces a document if it is still at {@code expectedRevision}; the shared configuration's new revision. */
+    public long publishDocument(String name, String text, long expectedRevision) {
+        return call(() -> source.publishDocument(name, text, expectedRevision));
+    }
+
     /** Writes a new shared configuration; its revision. */
     public long publish(String text) {
         return call(() -> source.publish(text));

@@ -17,7 +17,8 @@ public interface ConfigSource extends AutoCloseable {
     String describe();
 
     /**
-     * The current shared configuration, read now.
+     * The current shared configuration, read now: the configuration operators write, with every document (see
+     * {@link #publishDocument}) laid over it, in the order of their names.
      *
      * @throws io.puerta.spi.PluginException when the source cannot be reached or read in time (the message says
      *     which and why, without secrets)
@@ -42,12 +43,44 @@ public interface ConfigSource extends AutoCloseable {
     void report(MemberState state);
 
     /**
-     * The fleet as the source knows it now: one map per live member with at least {@code name}, {@code address},
-     * {@code version}, {@code appliedRevision}, {@code outcome} and {@code ready}.
+     * The fleet as the source knows it now: one map per member with at least {@code name}, {@code live} (false for
+     * a member that joined and never left, but whose announcement lapsed: dead, or cut off from the source),
+     * and for a live one {@code address}, {@code version}, {@code appliedRevision}, {@code outcome}, {@code ready}
+     * and {@code routing}. A member that left on stopping is not listed.
      *
      * @throws io.puerta.spi.PluginException when the source cannot be reached
      */
     List<Map<String, Object>> members();
+
+    /**
+     * Forgets a member that will not come back (operators: {@code puerta fleet forget}), so that steps waiting for
+     * every member's acknowledgement no longer wait for it.
+     *
+     * @throws io.puerta.spi.PluginException when the source cannot be reached
+     */
+    void forget(String member);
+
+    /**
+     * A document the fleet's tools keep beside the configuration (e.g. {@code slots}: the moves of a slot table),
+     * read now.
+     *
+     * @return its text and its own revision; revision 0 and empty text when there is none
+     * @throws io.puerta.spi.PluginException when the source cannot be reached
+     */
+    SharedConfig document(String name);
+
+    /**
+     * Replaces a document, if it is still at {@code expectedRevision} (0: if there is none), atomically: two tools
+     * never both think they made the same step. Every member sees the new version, laid over the configuration,
+     * like a change of the configuration itself.
+     *
+     * @param text the new text, HOCON without enclosing braces (it is laid over the configuration's text); empty
+     *     removes the document
+     * @return the revision of the shared configuration that includes the new version
+     * @throws io.puerta.spi.PluginException when the source cannot be reached, or the document changed meanwhile
+     *     (the message says so)
+     */
+    long publishDocument(String name, String text, long expectedRevision);
 
     /**
      * Replaces the shared configuration with {@code text} (operators: {@code puerta config push}).

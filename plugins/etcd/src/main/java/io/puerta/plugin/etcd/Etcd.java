@@ -20,6 +20,8 @@ final class Etcd implements AutoCloseable {
 
     private final EtcdSettings settings;
     private final Client client;
+    // until etcd has answered once, a call also connects (and a JVM just started loads gRPC): it may take longer
+    private volatile boolean answered;
 
     Etcd(EtcdSettings settings) {
         this.settings = settings;
@@ -50,12 +52,19 @@ final class Etcd implements AutoCloseable {
      * @throws PluginException naming etcd and what failed, never a secret
      */
     <T> T await(CompletableFuture<T> call, String what) {
+        T answer = await(call, what, answered ? settings.timeout() : firstCallTimeout());
+        answered = true;
+        return answer;
+    }
+
+    /** As {@link #await(CompletableFuture, String)}, up to {@code timeout}. */
+    private <T> T await(CompletableFuture<T> call, String what, Duration timeout) {
         try {
-            return call.get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
+            return call.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             call.cancel(true);
             throw new PluginException(
-                    "etcd did not answer in " + settings.timeout() + " (" + what + ", " + settings.describe() + ")");
+                    "etcd did not answer in " + timeout.toMillis() + " ms (" + what + ", " + settings.describe() + ")");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             throw new PluginException(
@@ -65,6 +74,15 @@ final class Etcd implements AutoCloseable {
             call.cancel(true);
             throw new PluginException("interrupted while waiting for etcd to " + what);
         }
+    }
+
+    /**
+     * How long the first call may take: it also connects, and in a JVM just started loads gRPC; a start must not
+     * fail because that took longer than one call to a connected etcd.
+     */
+    private Duration firstCallTimeout() {
+        Duration generous = settings.timeout().multipliedBy(5);
+        return generous.compareTo(Duration.ofSeconds(10)) > 0 ? generous : Duration.ofSeconds(10);
     }
 
     /** One line about a failure: its kind and message, e.g. gRPC's status. */

@@ -1,8 +1,16 @@
 package io.puerta.plugin.etcd;
 
+import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
@@ -15,6 +23,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -24,8 +33,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The configuration a fleet shares, in etcd: the HOCON text at {@code <prefix>/config} (its revision is the key's
- * modification revision), later versions by an etcd watch, and this instance's announcement under a lease.
+ * A fleet's shared configuration, in etcd: the HOCON text at {@code <prefix>/config} with the documents at
+ * {@code <prefix>/documents/<name>} laid over it (its revision is the newest modification revision among them),
+ * later versions by an etcd watch of the fleet's prefix, and this instance's announcement under a lease.
  *
  * <p>One thread of its own ("puerta-etcd") does everything that waits on etcd, so that the callers never do:
  * it delivers versions in revision order, renews the lease every third of it, and keeps the list of members. When
@@ -40,10 +50,12 @@ final class EtcdConfigSource implements ConfigSource {
     private final Etcd etcd;
     private final ScheduledExecutorService thread;
     // confined to the thread, except where volatile
+    private final SharedParts parts;
     private Consumer<SharedConfig> changes;
     private Watch.Watcher watcher;
     private boolean watchBroken;
     private long delivered = -1; // the newest revision handed on
+    private String deliveredText;
     private long watchFrom = 1; // the etcd revision the watch starts at
     private Membership membership;
     private boolean ticking;
@@ -54,6 +66,7 @@ final class EtcdConfigSource implements ConfigSource {
     EtcdConfigSource(EtcdSettings settings) {
         this.settings = settings;
         this.etcd = new Etcd(settings);
+        this.parts = new SharedParts(settings);
         ClassLoader plugin = EtcdConfigSource.class.getClassLoader();
         this.thread = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread t = new Thread(runnable, "puerta-etcd");
@@ -70,19 +83,17 @@ final class EtcdConfigSource implements ConfigSource {
 
     @Override
     public SharedConfig read() {
-        GetResponse response =
-                etcd.await(etcd.client().getKVClient().get(Etcd.bytes(settings.configKey())), "read the configuration");
-        SharedConfig shared = response.getKvs().isEmpty()
-                ? new SharedConfig("", 0)
-                : new SharedConfig(
-                        Etcd.text(response.getKvs().get(0).getValue()),
-                        response.getKvs().get(0).getModRevision());
-        long next = response.getHeader().getRevision() + 1;
+        GetResponse response = readAll();
+        CompletableFuture<SharedConfig> read = new CompletableFuture<>();
         onThread(() -> {
+            parts.reset(response.getKvs());
+            SharedConfig shared = parts.merged(newestPart(response));
             delivered = Math.max(delivered, shared.revision());
-            watchFrom = Math.max(watchFrom, next);
+            deliveredText = shared.text();
+            watchFrom = Math.max(watchFrom, response.getHeader().getRevision() + 1);
+            read.complete(shared);
         });
-        return shared;
+        return etcd.await(read, "read the configuration");
     }
 
     @Override
@@ -132,6 +143,47 @@ final class EtcdConfigSource implements ConfigSource {
     }
 
     @Override
+    public void forget(String member) {
+        etcd.await(
+                etcd.client().getKVClient().delete(Etcd.bytes(settings.rosterPrefix() + member)), "forget " + member);
+        etcd.await(
+                etcd.client().getKVClient().delete(Etcd.bytes(settings.membersPrefix() + member)), "forget " + member);
+    }
+
+    @Override
+    public SharedConfig document(String name) {
+        GetResponse response = etcd.await(
+                etcd.client().getKVClient().get(Etcd.bytes(settings.documentsPrefix() + name)),
+                "read the document " + name);
+        if (response.getKvs().isEmpty()) {
+            return new SharedConfig("", 0);
+        }
+        KeyValue kv = response.getKvs().get(0);
+        return new SharedConfig(Etcd.text(kv.getValue()), kv.getModRevision());
+    }
+
+    @Override
+    public long publishDocument(String name, String text, long expectedRevision) {
+        ByteSequence key = Etcd.bytes(settings.documentsPrefix() + name);
+        Op write = text.isEmpty()
+                ? Op.delete(key, DeleteOption.DEFAULT)
+                : Op.put(key, Etcd.bytes(text), PutOption.DEFAULT);
+        TxnResponse response = etcd.await(
+                etcd.client()
+                        .getKVClient()
+                        .txn()
+                        .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(expectedRevision)))
+                        .Then(write)
+                        .commit(),
+                "write the document " + name);
+        if (!response.isSucceeded()) {
+            throw new PluginException("the document '" + name + "' changed meanwhile (it is no longer at revision "
+                    + expectedRevision + "); read it again");
+        }
+        return response.getHeader().getRevision();
+    }
+
+    @Override
     public long publish(String text) {
         return etcd.await(
                         etcd.client().getKVClient().put(Etcd.bytes(settings.configKey()), Etcd.bytes(text)),
@@ -169,13 +221,35 @@ final class EtcdConfigSource implements ConfigSource {
                             }
                         }
                     })
-                    .get(settings.timeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+                    .get(settings.timeout().toMillis() * 3 + 1000, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             log.debug("closing the etcd source: {}", e.toString());
         } finally {
             thread.shutdownNow();
             etcd.close();
         }
+    }
+
+    /** Everything under the fleet's prefix: the configuration, the documents, the members. */
+    private GetResponse readAll() {
+        return etcd.await(
+                etcd.client()
+                        .getKVClient()
+                        .get(
+                                Etcd.bytes(settings.fleetPrefix()),
+                                GetOption.builder().isPrefix(true).build()),
+                "read the configuration");
+    }
+
+    /** The newest revision among the parts of the shared configuration; 0 when there are none. */
+    private long newestPart(GetResponse response) {
+        long newest = 0;
+        for (KeyValue kv : response.getKvs()) {
+            if (parts.concerns(Etcd.text(kv.getKey()))) {
+                newest = Math.max(newest, kv.getModRevision());
+            }
+        }
+        return newest;
     }
 
     private void startTicking() {
@@ -205,17 +279,19 @@ final class EtcdConfigSource implements ConfigSource {
         }
     }
 
-    /** Reads the newest version (the watch may have missed some while etcd was away) and watches anew. */
+    /** Reads the newest version (the watch may have missed some) and watches anew. */
     private void catchUp() {
         if (changes == null) {
             return;
         }
-        GetResponse response =
-                etcd.await(etcd.client().getKVClient().get(Etcd.bytes(settings.configKey())), "read the configuration");
-        if (!response.getKvs().isEmpty()) {
-            KeyValue kv = response.getKvs().get(0);
-            deliver(new SharedConfig(Etcd.text(kv.getValue()), kv.getModRevision()));
+        GetResponse response = readAll();
+        parts.reset(response.getKvs());
+        SharedConfig shared = parts.merged(newestPart(response));
+        if (!shared.text().equals(deliveredText) && shared.revision() <= delivered) {
+            // a document was removed while etcd was away: its removal has no revision of its own here
+            shared = new SharedConfig(shared.text(), response.getHeader().getRevision());
         }
+        deliver(shared);
         if (watchBroken) {
             watchFrom = response.getHeader().getRevision() + 1;
             startWatch();
@@ -230,25 +306,37 @@ final class EtcdConfigSource implements ConfigSource {
         watcher = etcd.client()
                 .getWatchClient()
                 .watch(
-                        Etcd.bytes(settings.configKey()),
-                        WatchOption.builder().withRevision(watchFrom).build(),
+                        Etcd.bytes(settings.fleetPrefix()),
+                        WatchOption.builder()
+                                .withRevision(watchFrom)
+                                .isPrefix(true)
+                                .build(),
                         Watch.listener(
                                 response -> onThread(() -> onEvents(response)),
                                 error -> onThread(() -> {
                                     log.warn(
                                             "the watch of {} failed ({}); catching up when etcd answers",
-                                            settings.configKey(),
+                                            settings.fleetPrefix(),
                                             Etcd.summary(error));
                                     watchBroken = true;
                                 })));
     }
 
     private void onEvents(WatchResponse response) {
+        long revision = -1;
         for (WatchEvent event : response.getEvents()) {
             KeyValue kv = event.getKeyValue();
             watchFrom = Math.max(watchFrom, kv.getModRevision() + 1);
-            String text = event.getEventType() == WatchEvent.EventType.DELETE ? "" : Etcd.text(kv.getValue());
-            deliver(new SharedConfig(text, kv.getModRevision()));
+            String key = Etcd.text(kv.getKey());
+            if (!parts.concerns(key)) {
+                continue; // a member's announcement
+            }
+            parts.put(key, event.getEventType() == WatchEvent.EventType.DELETE ? "" : Etcd.text(kv.getValue()));
+            revision = Math.max(revision, kv.getModRevision());
+        }
+        if (revision >= 0) {
+            // one version per response: the parts a transaction changed together arrive together
+            deliver(parts.merged(revision));
         }
     }
 
@@ -257,6 +345,7 @@ final class EtcdConfigSource implements ConfigSource {
             return;
         }
         delivered = shared.revision();
+        deliveredText = shared.text();
         try {
             changes.accept(shared);
         } catch (RuntimeException e) {

@@ -83,8 +83,24 @@ record EtcdSettings(
         return prefix + "/config";
     }
 
+    /** Live members' announcements, each under its lease. */
     String membersPrefix() {
         return prefix + "/members/";
+    }
+
+    /** Every member that joined and has not left: kept when an announcement lapses, gone when it leaves. */
+    String rosterPrefix() {
+        return prefix + "/roster/";
+    }
+
+    /** The documents the fleet's tools keep beside the configuration. */
+    String documentsPrefix() {
+        return prefix + "/documents/";
+    }
+
+    /** Everything of this fleet. */
+    String fleetPrefix() {
+        return prefix + "/";
     }
 
     /** The endpoints and prefix, for logs: never the credentials. */

@@ -91,6 +91,12 @@ final class Membership {
                             "grant a lease")
                     .getID();
             written = false;
+            // on the roster for as long as it has not left: a member that dies is still waited for
+            etcd.await(
+                    etcd.client()
+                            .getKVClient()
+                            .put(Etcd.bytes(settings.rosterPrefix() + self.name()), Etcd.bytes(rosterRecord())),
+                    "enter the roster");
         }
         if (!written) {
             write();
@@ -117,12 +123,23 @@ final class Membership {
         written = true;
     }
 
-    /** Leaves the fleet now: the lease goes, and the record with it. */
+    /** Leaves the fleet now: off the roster, and the lease goes, and the record with it. */
     void leave() {
+        etcd.await(
+                etcd.client().getKVClient().delete(Etcd.bytes(settings.rosterPrefix() + self.name())),
+                "leave the roster");
         if (leaseId != 0) {
             etcd.await(etcd.client().getLeaseClient().revoke(leaseId), "revoke the lease");
             leaseId = 0;
         }
+    }
+
+    private String rosterRecord() {
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("name", self.name());
+        record.put("address", self.address());
+        record.put("joinedAt", startedAt);
+        return ConfigValueFactory.fromMap(record).render(ConfigRenderOptions.concise());
     }
 
     private String record() {
@@ -135,12 +152,14 @@ final class Membership {
         record.put("appliedRevision", state.appliedRevision());
         record.put("outcome", state.outcome());
         record.put("ready", state.ready());
+        record.put("routing", state.routing());
         record.put("at", Instant.now().toString());
         return ConfigValueFactory.fromMap(record).render(ConfigRenderOptions.concise());
     }
 
     /**
-     * Every live member's record, read from etcd now, by name.
+     * Every member on the roster, by name: a live one with its announcement ({@code live = true}), one whose
+     * announcement lapsed with {@code live = false}; and a live one missing from the roster, as live.
      *
      * @throws PluginException when etcd cannot be reached
      */
@@ -149,29 +168,41 @@ final class Membership {
                 etcd.client()
                         .getKVClient()
                         .get(
-                                Etcd.bytes(settings.membersPrefix()),
+                                Etcd.bytes(settings.fleetPrefix()),
                                 GetOption.builder()
                                         .isPrefix(true)
                                         .withSortField(GetOption.SortTarget.KEY)
                                         .build()),
                 "list the members");
-        List<Map<String, Object>> members = new ArrayList<>();
+        Map<String, Map<String, Object>> live = new java.util.TreeMap<>();
+        Map<String, Map<String, Object>> roster = new java.util.TreeMap<>();
         for (KeyValue kv : response.getKvs()) {
-            try {
-                Map<String, Object> member = new LinkedHashMap<>(ConfigFactory.parseString(Etcd.text(kv.getValue()))
-                        .root()
-                        .unwrapped());
-                members.add(member);
-            } catch (RuntimeException e) {
-                Map<String, Object> broken = new LinkedHashMap<>();
-                broken.put(
-                        "name",
-                        Etcd.text(kv.getKey())
-                                .substring(settings.membersPrefix().length()));
-                broken.put("error", "unreadable record: " + e.getClass().getSimpleName());
-                members.add(broken);
+            String key = Etcd.text(kv.getKey());
+            if (key.startsWith(settings.membersPrefix())) {
+                String name = key.substring(settings.membersPrefix().length());
+                Map<String, Object> member = parse(name, Etcd.text(kv.getValue()));
+                member.put("live", true);
+                live.put(name, member);
+            } else if (key.startsWith(settings.rosterPrefix())) {
+                String name = key.substring(settings.rosterPrefix().length());
+                Map<String, Object> member = parse(name, Etcd.text(kv.getValue()));
+                member.put("live", false);
+                roster.put(name, member);
             }
         }
-        return members;
+        Map<String, Map<String, Object>> all = new java.util.TreeMap<>(roster);
+        all.putAll(live);
+        return new ArrayList<>(all.values());
+    }
+
+    private static Map<String, Object> parse(String name, String json) {
+        try {
+            return new LinkedHashMap<>(ConfigFactory.parseString(json).root().unwrapped());
+        } catch (RuntimeException e) {
+            Map<String, Object> broken = new LinkedHashMap<>();
+            broken.put("name", name);
+            broken.put("error", "unreadable record: " + e.getClass().getSimpleName());
+            return broken;
+        }
     }
 }

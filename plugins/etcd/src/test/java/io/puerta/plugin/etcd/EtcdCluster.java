@@ -51,6 +51,7 @@ final class EtcdCluster implements AutoCloseable {
             for (int i = 0; i < size; i++) {
                 cluster.awaitHealthy(i);
             }
+            cluster.awaitWritable();
             return cluster;
         } catch (RuntimeException e) {
             cluster.close();
@@ -122,11 +123,11 @@ final class EtcdCluster implements AutoCloseable {
                 "new",
                 "--initial-cluster-token",
                 "puerta-test",
-                // a fast election: a killed member's followers pick a new leader in well under a second
+                // etcd's defaults: shorter ones make elections flap on a loaded 2-core machine
                 "--heartbeat-interval",
-                "50",
+                "100",
                 "--election-timeout",
-                "500");
+                "1000");
         try {
             processes[i] = new ProcessBuilder(command)
                     .redirectErrorStream(true)
@@ -155,6 +156,48 @@ final class EtcdCluster implements AutoCloseable {
             }
         }
         throw new IllegalStateException("etcd member " + i + " never became healthy: " + log(i));
+    }
+
+    /**
+     * Waits until a write commits through a running member (a leader is elected and stays): after a start, and
+     * after a member is killed, before a test writes.
+     */
+    void awaitWritable() {
+        int member = 0;
+        while (processes[member] == null) {
+            member++;
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        java.util.Base64.Encoder base64 = java.util.Base64.getEncoder();
+        String body = "{\"key\":\"" + base64.encodeToString("/puerta-test/ready".getBytes(StandardCharsets.UTF_8))
+                + "\",\"value\":\"" + base64.encodeToString("1".getBytes(StandardCharsets.UTF_8)) + "\"}";
+        while (System.nanoTime() < deadline) {
+            try {
+                HttpURLConnection connection =
+                        (HttpURLConnection) URI.create("http://127.0.0.1:" + clientPorts[member] + "/v3/kv/put")
+                                .toURL()
+                                .openConnection();
+                connection.setConnectTimeout(500);
+                connection.setReadTimeout(3000);
+                connection.setDoOutput(true);
+                connection.setRequestMethod("POST");
+                connection.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
+                int code = connection.getResponseCode();
+                connection.disconnect();
+                if (code == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not yet
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new IllegalStateException("etcd never accepted a write: " + log(member));
     }
 
     private boolean healthy(int i) {

@@ -83,6 +83,7 @@ class EtcdOutageTest {
             try (Load load = new Load(proxies)) {
                 load.awaitProgress();
                 etcd.kill(0);
+                etcd.awaitWritable(); // the two left elect a leader, if the killed one was it
                 long next = fleet.push(shared(first, 2048));
                 for (TestProxy proxy : proxies) {
                     Await.until(

@@ -28,6 +28,7 @@ final class Fleet implements AutoCloseable {
     private final String prefix;
     private final List<TestProxy> proxies = new ArrayList<>();
     private final List<Path> files = new ArrayList<>();
+    private final List<Process> processes = new ArrayList<>();
 
     Fleet(EtcdCluster etcd, Path dir, String prefix) {
         this.etcd = etcd;
@@ -62,6 +63,43 @@ final class Fleet implements AutoCloseable {
         proxies.add(proxy);
         files.add(file);
         return proxy;
+    }
+
+    /**
+     * Starts an instance named {@code member} as a process of its own (bin/puerta's main class on this test's
+     * class path), so that it can be killed as a crash would: without leaving the fleet.
+     */
+    Process startProcess(String member) {
+        Path file = localFile(member);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        try {
+            Process process = new ProcessBuilder(
+                            java,
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            "io.puerta.runtime.cli.Main",
+                            "run",
+                            "--config",
+                            file.toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log(member).toFile())
+                    .start();
+            processes.add(process);
+            return process;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Where an instance started as a process logs: under target/, kept after the test for whoever debugs it. */
+    static Path log(String member) {
+        Path logs = Path.of("target", "fleet-logs");
+        try {
+            Files.createDirectories(logs);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return logs.resolve(member + "-" + ProcessHandle.current().pid() + ".log");
     }
 
     /** Runs {@code puerta ARGS --config <an instance's file>}; its exit code, output and errors. */
@@ -126,6 +164,9 @@ final class Fleet implements AutoCloseable {
     public void close() {
         for (TestProxy proxy : proxies) {
             proxy.close();
+        }
+        for (Process process : processes) {
+            process.destroyForcibly();
         }
     }
 

@@ -8,8 +8,27 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The settings of {@code puerta.pikiwidb.slots}, with the slot table they describe. */
-record SlotSettings(SlotTable table, int batch, Duration timeout, Duration pause, Duration grace) {
+/**
+ * The settings of {@code puerta.pikiwidb.slots}, with the slot table they describe (the ranges, then the overrides
+ * of the moves a fleet completed) and the fleet's move under way, if any.
+ */
+record SlotSettings(SlotTable table, FleetMove move, int batch, Duration timeout, Duration pause, Duration grace) {
+
+    /**
+     * A move of a fleet, driven by {@code bin/puerta slots move} through the shared configuration.
+     *
+     * @param migrating false while preparing: every member holds requests for the slots; true once every member
+     *     has acknowledged that: they go to {@code server}, their keys migrating first
+     */
+    record FleetMove(int id, int from, int to, Backend server, boolean migrating) {
+        boolean covers(int slot) {
+            return slot >= from && slot <= to;
+        }
+
+        String slots() {
+            return from == to ? Integer.toString(from) : from + "-" + to;
+        }
+    }
 
     private static final String PATH = "puerta.pikiwidb.slots.";
 
@@ -26,22 +45,9 @@ record SlotSettings(SlotTable table, int batch, Duration timeout, Duration pause
         }
         Backend[] owners = new Backend[count];
         List<? extends Config> ranges = config.getConfigList(PATH + "ranges");
-        for (int i = 0; i < ranges.size(); i++) {
-            Config range = ranges.get(i);
-            String where = PATH + "ranges[" + i + "]";
-            int[] bounds = bounds(range.getString("slots"), count, where, problems);
-            Backend server = server(range.getString("server"), config, context, where, problems);
-            if (bounds == null || server == null) {
-                continue;
-            }
-            for (int slot = bounds[0]; slot <= bounds[1]; slot++) {
-                if (owners[slot] != null) {
-                    problems.add(where + ": slot " + slot + " is already given to " + owners[slot].address());
-                    break;
-                }
-                owners[slot] = server;
-            }
-        }
+        assign(ranges, "ranges", owners, count, config, context, problems, false);
+        // the moves a fleet completed, each over what came before
+        assign(config.getConfigList(PATH + "overrides"), "overrides", owners, count, config, context, problems, true);
         List<String> unowned = new ArrayList<>();
         for (int slot = 0; slot < count && unowned.size() < 5; slot++) {
             if (owners[slot] == null) {
@@ -56,15 +62,68 @@ record SlotSettings(SlotTable table, int batch, Duration timeout, Duration pause
         if (batch < 1) {
             problems.add(PATH + "migration.batch: expected >= 1 but got " + batch);
         }
+        FleetMove move = move(config, count, context, problems);
         if (!problems.isEmpty()) {
             throw new ConfigException.Generic(String.join("; ", problems));
         }
         return new SlotSettings(
                 new SlotTable(owners, hashTag),
+                move,
                 batch,
                 config.getDuration(PATH + "migration.timeout"),
                 config.getDuration(PATH + "migration.pause"),
                 config.getDuration(PATH + "migration.grace"));
+    }
+
+    /**
+     * Gives each entry's slots to its server. Ranges may not overlap one another; overrides (moves done) may take
+     * slots from what came before.
+     */
+    private static void assign(
+            List<? extends Config> entries,
+            String name,
+            Backend[] owners,
+            int count,
+            Config config,
+            PluginContext context,
+            List<String> problems,
+            boolean override) {
+        Backend[] before = owners.clone();
+        for (int i = 0; i < entries.size(); i++) {
+            Config range = entries.get(i);
+            String where = PATH + name + "[" + i + "]";
+            int[] bounds = bounds(range.getString("slots"), count, where, problems);
+            Backend server = server(range.getString("server"), config, context, where, problems);
+            if (bounds == null || server == null) {
+                continue;
+            }
+            for (int slot = bounds[0]; slot <= bounds[1]; slot++) {
+                if (!override && owners[slot] != null && before[slot] == null) {
+                    problems.add(where + ": slot " + slot + " is already given to " + owners[slot].address());
+                    break;
+                }
+                owners[slot] = server;
+            }
+        }
+    }
+
+    /** The fleet's move under way ({@code move.id} 0: none). */
+    private static FleetMove move(Config config, int count, PluginContext context, List<String> problems) {
+        int id = config.getInt(PATH + "move.id");
+        if (id == 0) {
+            return null;
+        }
+        String where = PATH + "move";
+        int[] bounds = bounds(config.getString(PATH + "move.slots"), count, where, problems);
+        Backend server = server(config.getString(PATH + "move.server"), config, context, where, problems);
+        String state = config.getString(PATH + "move.state");
+        if (!state.equals("preparing") && !state.equals("migrating")) {
+            problems.add(where + ".state: expected \"preparing\" or \"migrating\" but got '" + state + "'");
+        }
+        if (bounds == null || server == null) {
+            return null;
+        }
+        return new FleetMove(id, bounds[0], bounds[1], server, state.equals("migrating"));
     }
 
     private static int[] bounds(String text, int count, String where, List<String> problems) {

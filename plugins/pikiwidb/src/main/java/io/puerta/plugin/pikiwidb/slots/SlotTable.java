@@ -44,6 +44,13 @@ public final class SlotTable {
         return List.copyOf(new LinkedHashSet<>(Arrays.asList(owners)));
     }
 
+    /** This table with slots {@code from} to {@code to} given to {@code server}. */
+    public SlotTable reassigned(int from, int to, Backend server) {
+        Backend[] next = owners.clone();
+        java.util.Arrays.fill(next, from, to + 1, server);
+        return new SlotTable(next, hashTag == null ? "" : new String(hashTag, StandardCharsets.UTF_8));
+    }
+
     /** The slots whose owner differs in {@code next}; both tables must have the same slot count. */
     public List<Integer> changedIn(SlotTable next) {
         List<Integer> changed = new ArrayList<>();
