@@ -10,4 +10,10 @@ home=$(echo "$PWD"/dist/target/puerta-*/)
 # ./demo.sh mongo: the MongoDB driver through Puerta in mongo-affinity mode instead
 main=io.puerta.examples.demo.Demo
 if [[ "${1:-}" == "mongo" ]]; then main=io.puerta.examples.demo.MongoDemo; fi
+# ./demo.sh fleet: three instances sharing one configuration in etcd (Debian's etcd-server), a slot move under
+# traffic through all three, and the fleet seen as one Redis Cluster
+if [[ "${1:-}" == "fleet" ]]; then
+  command -v etcd >/dev/null || { echo "./demo.sh fleet needs etcd: apt-get install etcd-server" >&2; exit 1; }
+  main=io.puerta.examples.demo.FleetDemo
+fi
 exec java -cp "examples/demo/target/classes:examples/demo/target/lib/*" "$main" "$home"

@@ -45,7 +45,7 @@ final class FleetCommands {
         ConfigLoader local = ConfigLoader.forFile(Optional.of(localFile));
         try (SharedSource source = Configuration.openSource(local, home)) {
             try (Configuration checked = Configuration.validateShared(local, home, text, source.kind())) {
-                PuertaServer.checkPlugins(checked);
+                PuertaServer.checkPlugins(checked, false);
             } catch (ConfigProblems e) {
                 err.println(file + " is not pushed: " + e.getMessage());
                 return 1;

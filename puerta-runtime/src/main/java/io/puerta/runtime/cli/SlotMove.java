@@ -76,7 +76,7 @@ final class SlotMove {
                 String text = render(overrides, move);
                 try (Configuration checked = Configuration.validateShared(
                         local, home, source.readNow().text() + "\n" + text, source.kind())) {
-                    PuertaServer.checkPlugins(checked);
+                    PuertaServer.checkPlugins(checked, false);
                 } catch (ConfigProblems e) {
                     err.println("slots " + slots + " cannot move to " + server + ": " + e.getMessage());
                     return 1;

@@ -17,6 +17,7 @@ import io.puerta.runtime.frontdoor.FrontDoor;
 import io.puerta.runtime.frontdoor.Listener;
 import io.puerta.runtime.frontdoor.mongo.IdentifierCall;
 import io.puerta.runtime.frontdoor.mongo.MongoFrontDoor;
+import io.puerta.runtime.frontdoor.resp.ClusterView;
 import io.puerta.runtime.frontdoor.resp.RespFrontDoor;
 import io.puerta.runtime.health.HealthMonitor;
 import io.puerta.runtime.metrics.RuntimeMetrics;
@@ -64,6 +65,7 @@ public final class PuertaServer implements AutoCloseable {
     private ConfigWatcher watcher;
     private HealthMonitor healthMonitor; // replaced by reloads
     private AdminServer admin;
+    private ClusterView clusterView; // RESP only
     private boolean closed;
 
     private PuertaServer(Settings settings, MetricRegistry registry) {
@@ -93,6 +95,15 @@ public final class PuertaServer implements AutoCloseable {
      * validated too ({@code bin/puerta check-config}).
      */
     public static void checkPlugins(Configuration configuration) {
+        checkPlugins(configuration, true);
+    }
+
+    /**
+     * As {@link #checkPlugins(Configuration)}; without {@code listener}, the instance's own listener (its ports,
+     * its TLS files) is not checked: for a fleet's shared configuration, checked by an operator's command on a host
+     * where an instance may be listening already.
+     */
+    public static void checkPlugins(Configuration configuration, boolean listener) {
         Settings settings = configuration.settings();
         Transport transport = Transport.NIO;
         EventLoopGroup group = transport.group(1, "puerta-check");
@@ -106,8 +117,10 @@ public final class PuertaServer implements AutoCloseable {
                         new RuntimeMetrics(new MetricRegistry())),
                 settings.backend())) {
             ProblemCollector problems = new ProblemCollector();
-            Listener.checkPorts(settings).forEach(problems::add);
-            Listener.checkTls(settings).forEach(problems::add);
+            if (listener) {
+                Listener.checkPorts(settings).forEach(problems::add);
+                Listener.checkTls(settings).forEach(problems::add);
+            }
             PluginFactories factories =
                     new PluginFactories(backends, new MetricRegistry(), new RoutingStageTasks(), problems);
             Router router = createRouter(configuration, factories);
@@ -200,6 +213,8 @@ public final class PuertaServer implements AutoCloseable {
         } else {
             RespFrontDoor resp = new RespFrontDoor(ring, guard, backends, settings.limits(), metrics, authenticator);
             resp.allowConfigSet(settings.config().getBoolean(RespFrontDoor.ALLOW_CONFIG_SET));
+            clusterView = new ClusterView(() -> clusterNodes(configuration));
+            resp.clusterView(settings.config().getBoolean(RespFrontDoor.CLUSTER_VIEW) ? clusterView : null);
             frontDoor = resp;
         }
         AdminModel model = null;
@@ -261,19 +276,68 @@ public final class PuertaServer implements AutoCloseable {
     /** How often this instance's readiness is checked, and reported to its fleet when it changed. */
     private static final java.time.Duration FLEET_REPORT_INTERVAL = java.time.Duration.ofSeconds(2);
 
-    /** This instance as its fleet sees it: its name (the listener's host:port unless configured) and addresses. */
+    /**
+     * This instance as its fleet sees it: its name (the listener's host:port unless configured) and addresses (the
+     * listener's, unless an address to announce is configured).
+     */
     private io.puerta.spi.config.Member member(Configuration configuration) {
-        String address = frontend.address() == null
-                ? frontend.tlsAddress().getHostString() + ":"
-                        + frontend.tlsAddress().getPort()
-                : frontend.address().getHostString() + ":" + frontend.address().getPort();
-        String name = io.puerta.runtime.config.ConfigSourceSettings.read(settings.config())
-                .member();
+        io.puerta.runtime.config.ConfigSourceSettings source =
+                io.puerta.runtime.config.ConfigSourceSettings.read(settings.config());
+        String address = !source.announce().isEmpty()
+                ? source.announce()
+                : frontend.address() == null
+                        ? frontend.tlsAddress().getHostString() + ":"
+                                + frontend.tlsAddress().getPort()
+                        : frontend.address().getHostString() + ":"
+                                + frontend.address().getPort();
+        String name = source.member();
         String adminAddress = admin == null
                 ? ""
                 : admin.address().getHostString() + ":" + admin.address().getPort();
         return new io.puerta.spi.config.Member(
                 name.isEmpty() ? address : name, address, adminAddress, AdminModel.version());
+    }
+
+    /**
+     * What the cluster view shows: this instance, and the other live members that are ready (without a fleet,
+     * this instance alone).
+     */
+    private List<ClusterView.Node> clusterNodes(Configuration configuration) {
+        List<ClusterView.Node> nodes = new ArrayList<>();
+        if (frontend == null) {
+            return nodes;
+        }
+        io.puerta.spi.config.Member self = member(configuration);
+        nodes.add(clusterNode(self.name(), self.address(), true));
+        if (configuration.shared().isPresent()) {
+            List<Map<String, Object>> members;
+            try {
+                members = configuration.shared().get().members();
+            } catch (RuntimeException e) {
+                return nodes; // the source cannot say: this instance alone, which serves every key
+            }
+            for (Map<String, Object> member : members) {
+                if (Boolean.TRUE.equals(member.get("live"))
+                        && Boolean.TRUE.equals(member.get("ready"))
+                        && !self.name().equals(member.get("name"))
+                        && member.get("address") instanceof String address
+                        && address.lastIndexOf(':') > 0) {
+                    nodes.add(clusterNode(String.valueOf(member.get("name")), address, false));
+                }
+            }
+        }
+        return nodes;
+    }
+
+    private static ClusterView.Node clusterNode(String name, String address, boolean self) {
+        int colon = address.lastIndexOf(':');
+        int port;
+        try {
+            port = Integer.parseInt(address.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            port = 0;
+        }
+        return new ClusterView.Node(name, address.substring(0, colon), port, self);
     }
 
     private static ConfigWatcher.Facts facts(AdminModel model) {
@@ -335,6 +399,13 @@ public final class PuertaServer implements AutoCloseable {
             @Override
             public java.util.function.Consumer<Settings.Limits> limits() {
                 return frontDoor instanceof RespFrontDoor resp ? resp::limits : next -> {};
+            }
+
+            @Override
+            public java.util.function.Consumer<Boolean> clusterView() {
+                return frontDoor instanceof RespFrontDoor resp
+                        ? enabled -> resp.clusterView(enabled ? clusterView : null)
+                        : enabled -> {};
             }
 
             @Override

@@ -57,8 +57,8 @@ final class Reconfiguration implements AutoCloseable {
             "puerta.reload.");
 
     /** Runtime settings that change live without touching the router. */
-    private static final List<String> LIVE_RUNTIME =
-            List.of("puerta.health-check.", "puerta.auth.", "puerta.limits.", "puerta.commands.");
+    private static final List<String> LIVE_RUNTIME = List.of(
+            "puerta.health-check.", "puerta.auth.", "puerta.limits.", "puerta.commands.", "puerta.cluster-view");
 
     /**
      * How a reload applied.
@@ -89,6 +89,9 @@ final class Reconfiguration implements AutoCloseable {
 
         /** Whether clients may change the servers' settings (puerta.commands.allow-config-set), from now on. */
         Consumer<Boolean> allowConfigSet();
+
+        /** Whether CLUSTER shows the fleet as one Redis Cluster (puerta.cluster-view), from now on. */
+        Consumer<Boolean> clusterView();
     }
 
     private final Parts parts;
@@ -149,6 +152,10 @@ final class Reconfiguration implements AutoCloseable {
             parts.allowConfigSet()
                     .accept(settings.config()
                             .getBoolean(io.puerta.runtime.frontdoor.resp.RespFrontDoor.ALLOW_CONFIG_SET));
+        }
+        if (changed.contains(io.puerta.runtime.frontdoor.resp.RespFrontDoor.CLUSTER_VIEW)) {
+            parts.clusterView()
+                    .accept(settings.config().getBoolean(io.puerta.runtime.frontdoor.resp.RespFrontDoor.CLUSTER_VIEW));
         }
         return routed;
     }

@@ -29,6 +29,7 @@ final class ConnectionCommands {
     private final IntSupplier databases;
     private final String version;
     private final java.util.function.LongConsumer routerForgets;
+    private volatile ClusterView clusterView; // null: CLUSTER goes to the router (which refuses it)
 
     /**
      * @param databases how many databases clients may SELECT (the router's say)
@@ -40,6 +41,11 @@ final class ConnectionCommands {
         this.databases = databases;
         String implementation = ConnectionCommands.class.getPackage().getImplementationVersion();
         this.version = implementation == null ? "development" : implementation;
+    }
+
+    /** Answers CLUSTER with {@code view} from now on; null: leaves CLUSTER to the router. */
+    void clusterView(ClusterView view) {
+        this.clusterView = view;
     }
 
     static boolean isClientReply(RespRequest request) {
@@ -56,6 +62,20 @@ final class ConnectionCommands {
             case "HELLO" -> answer = hello(request, session);
             case "CLIENT" -> answer = client(request, session);
             case "SELECT" -> answer = select(request, session);
+            case "CLUSTER" -> {
+                ClusterView view = clusterView;
+                if (view == null) {
+                    return false;
+                }
+                answer = view.answer(ALLOC, request, session.setup().protocol());
+            }
+            case "READONLY", "READWRITE", "ASKING" -> {
+                // what cluster clients send their nodes: every instance serves every key, reads and writes alike
+                if (clusterView == null) {
+                    return false;
+                }
+                answer = RespWriter.status(ALLOC, "OK");
+            }
             case "RESET" -> {
                 if (request.argCount() != 1) {
                     answer = arity("reset");

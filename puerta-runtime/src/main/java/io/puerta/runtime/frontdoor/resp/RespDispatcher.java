@@ -86,6 +86,11 @@ public final class RespDispatcher implements StageHandler<RespRequest, ReplySlot
         this.allowConfigSet = allowed;
     }
 
+    /** Answers CLUSTER with {@code view} from now on; null: CLUSTER goes to the router. */
+    void clusterView(ClusterView view) {
+        connectionCommands.clusterView(view);
+    }
+
     /** The task that tells the router a client left. */
     Runnable clientClosed(long clientId) {
         return () -> router.clientClosed(clientId);

@@ -25,6 +25,9 @@ public final class RespFrontDoor implements FrontDoor {
     /** The setting that lets clients change the servers' settings (CONFIG SET, RESETSTAT, REWRITE). */
     public static final String ALLOW_CONFIG_SET = "puerta.commands.allow-config-set";
 
+    /** The setting that shows the fleet to cluster clients as one Redis Cluster. */
+    public static final String CLUSTER_VIEW = "puerta.cluster-view";
+
     private final RequestSink sink;
     private final RespDispatcher dispatcher;
     private volatile Settings.Limits limits;
@@ -55,6 +58,14 @@ public final class RespFrontDoor implements FrontDoor {
     /** Whether clients may change every server's settings through the proxy (a reload may change it). */
     public void allowConfigSet(boolean allowed) {
         dispatcher.allowConfigSet(allowed);
+    }
+
+    /**
+     * Shows the fleet to cluster-aware clients as one Redis Cluster ({@code puerta.cluster-view}), or stops to
+     * (null); a reload may change it.
+     */
+    public void clusterView(ClusterView view) {
+        dispatcher.clusterView(view);
     }
 
     /** Client limits for connections from now on (a reload); connections open keep theirs. */
