@@ -46,7 +46,8 @@ public final class Main {
                                                   the fleet's members, and who is behind
                    puerta fleet forget NAME --config FILE
                                                   forget a member that will not come back
-                   puerta slots move SLOTS SERVER --config FILE [--timeout 10s] [--migration-timeout 10m]
+                   puerta slots move SLOTS SERVER --config FILE [--timeout 10s] [--settle 1s]
+                                  [--migration-timeout 10m]
                                                   move a pikiwidb-slots range (e.g. 0-99) to SERVER across
                                                   the whole fleet: held, acknowledged by every member, migrated
                    puerta hash-password           read a password (terminal, or one line of stdin) and print
@@ -84,6 +85,7 @@ public final class Main {
         Optional<String> admin = Optional.empty();
         java.time.Duration timeout = java.time.Duration.ofSeconds(10);
         java.time.Duration migrationTimeout = java.time.Duration.ofMinutes(10);
+        java.time.Duration settle = java.time.Duration.ofSeconds(1);
         List<String> positional = new ArrayList<>();
         for (int i = 0; i < rest.size(); i++) {
             String arg = rest.get(i);
@@ -108,7 +110,7 @@ public final class Main {
                     }
                     admin = Optional.of(rest.get(++i));
                 }
-                case "--timeout", "--migration-timeout" -> {
+                case "--timeout", "--migration-timeout", "--settle" -> {
                     if (i + 1 >= rest.size()) {
                         return usage(arg + " needs a duration such as 10s");
                     }
@@ -119,10 +121,10 @@ public final class Main {
                     } catch (com.typesafe.config.ConfigException e) {
                         return usage(arg + ": expected a duration such as 10s or 5m but got '" + rest.get(i) + "'");
                     }
-                    if (arg.equals("--timeout")) {
-                        timeout = value;
-                    } else {
-                        migrationTimeout = value;
+                    switch (arg) {
+                        case "--timeout" -> timeout = value;
+                        case "--settle" -> settle = value;
+                        default -> migrationTimeout = value;
                     }
                 }
                 case "--pool" -> {
@@ -150,7 +152,8 @@ public final class Main {
                         ? usage("import-twemproxy needs one nutcracker.yml")
                         : importTwemproxy(Path.of(positional.get(0)), pool);
                 case "hash-password" -> hashPassword();
-                case "config", "fleet", "slots" -> fleet(command, positional, config, timeout, migrationTimeout);
+                case "config", "fleet", "slots" -> fleet(
+                        command, positional, config, timeout, settle, migrationTimeout);
                 case "status" -> new AdminCall(out, err).status(adminOf(config, admin));
                 case "reload" -> new AdminCall(out, err).reload(adminOf(config, admin));
                 case "help" -> {
@@ -270,6 +273,7 @@ public final class Main {
             List<String> positional,
             Optional<Path> config,
             java.time.Duration timeout,
+            java.time.Duration settle,
             java.time.Duration migrationTimeout) {
         String sub = positional.isEmpty() ? "" : positional.get(0);
         String what = command + " " + sub;
@@ -289,7 +293,7 @@ public final class Main {
             case "slots move" -> positional.size() != 3
                     ? usage("slots move needs SLOTS and SERVER: puerta slots move 0-99 10.0.0.7:6379 --config FILE")
                     : new SlotMove(out, err, config.get(), home())
-                            .move(positional.get(1), positional.get(2), timeout, migrationTimeout);
+                            .move(positional.get(1), positional.get(2), timeout, settle, migrationTimeout);
             default -> usage("unknown command: " + what.trim()
                     + " (config push, config show, fleet status, fleet forget, slots move)");
         };

@@ -57,7 +57,16 @@ final class SlotMove {
     /** A move as the document records it. */
     private record Move(int id, String slots, String server, String state) {}
 
-    int move(String slots, String server, Duration ackTimeout, Duration migrationTimeout) {
+    /**
+     * Moves {@code slots} to {@code server}, or sees through the move of them already under way.
+     *
+     * @param ackTimeout how long every member has to acknowledge the hold
+     * @param settle how long to wait between the barrier and the migration, so that requests a member routed just
+     *     before it held the slots have reached the old server before any of its keys move
+     * @param migrationTimeout how long the migration may take before the command gives up waiting (the move goes
+     *     on; run the command again to see it through)
+     */
+    int move(String slots, String server, Duration ackTimeout, Duration settle, Duration migrationTimeout) {
         ConfigLoader local = ConfigLoader.forFile(Optional.of(localFile));
         try (SharedSource source = Configuration.openSource(local, home)) {
             SharedConfig document = source.document(DOCUMENT);
@@ -97,6 +106,7 @@ final class SlotMove {
                             + " come back: puerta fleet forget NAME");
                     return 1;
                 }
+                sleep(settle);
                 move = new Move(move.id(), slots, server, "migrating");
                 revision = source.publishDocument(DOCUMENT, render(overrides, move), revision);
                 out.println(
@@ -163,6 +173,14 @@ final class SlotMove {
                 Thread.currentThread().interrupt();
                 return waiting;
             }
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -31,6 +31,14 @@ final class ConfigWatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ConfigWatcher.class);
 
     /**
+     * What an instance tells its fleet about itself, besides the revision it runs with.
+     *
+     * @param ready whether it serves requests
+     * @param routing its router's status entry {@code fleet}, or an empty map
+     */
+    record Facts(boolean ready, java.util.Map<String, Object> routing) {}
+
+    /**
      * How the last reload went, for operators.
      *
      * @param outcome {@code applied}; {@code partly-applied} (the settings that need a restart are named, the rest
@@ -39,14 +47,6 @@ final class ConfigWatcher implements AutoCloseable {
      * @param problems what was wrong, naming settings (never their values)
      * @param changed the settings that changed (paths only)
      */
-    /**
-     * What an instance tells its fleet about itself, besides the revision it runs with.
-     *
-     * @param ready whether it serves requests
-     * @param routing its router's status entry {@code fleet}, or an empty map
-     */
-    record Facts(boolean ready, java.util.Map<String, Object> routing) {}
-
     record Reload(String trigger, String outcome, List<String> problems, List<String> changed, long atMillis) {
         java.util.Map<String, Object> toMap(long generation) {
             java.util.Map<String, Object> map = new java.util.LinkedHashMap<>();
