@@ -202,7 +202,10 @@ final class AdminModel implements AdminView {
         fleet.put("appliedRevision", applied);
         try {
             List<Map<String, Object>> members = shared.members();
-            long newest = applied;
+            // behind what was written, or what another member runs with, whichever is newer
+            long newest = fleet.get("latestRevision") instanceof Number latest
+                    ? Math.max(applied, latest.longValue())
+                    : applied;
             for (Map<String, Object> member : members) {
                 if (member.get("appliedRevision") instanceof Number revision) {
                     newest = Math.max(newest, revision.longValue());

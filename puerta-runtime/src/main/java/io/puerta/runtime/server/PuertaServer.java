@@ -253,6 +253,7 @@ public final class PuertaServer implements AutoCloseable {
             // closed first at shutdown: the fleet hears at once that this instance leaves
             resources.push(configuration.shared().get());
             watcher.join(member(configuration), FLEET_REPORT_INTERVAL);
+            registerFleetGauges(configuration.shared().get(), watcher);
             log.info(
                     "joined the fleet of {} as '{}', at shared revision {}",
                     configuration.shared().get().describe(),
@@ -338,6 +339,26 @@ public final class PuertaServer implements AutoCloseable {
             port = 0;
         }
         return new ClusterView.Node(name, address.substring(0, colon), port, self);
+    }
+
+    /**
+     * The fleet for Prometheus, read off what the source keeps (no call to it): whether it answers (alert on 0),
+     * the shared revision this instance runs with (alert when members differ), and the live members.
+     */
+    private void registerFleetGauges(SharedSource shared, ConfigWatcher watcher) {
+        MetricRegistry registry = metrics.registry();
+        registry.register("puerta.fleet.reachable", (Gauge<Integer>)
+                () -> Boolean.TRUE.equals(shared.status().get("reachable")) ? 1 : 0);
+        registry.register("puerta.fleet.applied-revision", (Gauge<Long>) watcher::sharedRevision);
+        registry.register("puerta.fleet.members", (Gauge<Long>) () -> {
+            try {
+                return shared.members().stream()
+                        .filter(member -> Boolean.TRUE.equals(member.get("live")))
+                        .count();
+            } catch (RuntimeException e) {
+                return -1L;
+            }
+        });
     }
 
     private static ConfigWatcher.Facts facts(AdminModel model) {

@@ -50,6 +50,14 @@ class EtcdOutageTest {
                             .getBoolean("fleet.reachable"));
                 }
                 Config stale = Fleet.status(proxies.get(0)).getConfig("fleet");
+                assertEquals(
+                        0,
+                        proxies.get(0)
+                                .server()
+                                .metrics()
+                                .getGauges()
+                                .get("puerta.fleet.reachable")
+                                .getValue());
                 assertTrue(stale.hasPath("staleSince"), stale.root().render());
                 load.awaitProgress(); // serving on, with the configuration applied
 

@@ -89,6 +89,11 @@ class FleetConfigTest {
                 for (String member : List.of("p1", "p2", "p3")) {
                     assertTrue(status.out().contains(member), status.out());
                 }
+                var gauges = proxies.get(1).server().metrics().getGauges();
+                assertEquals(1, gauges.get("puerta.fleet.reachable").getValue());
+                assertEquals(next, gauges.get("puerta.fleet.applied-revision").getValue());
+                Await.until("the members gauge counts three", () -> Long.valueOf(3)
+                        .equals(gauges.get("puerta.fleet.members").getValue()));
                 Config fleetStatus = Fleet.status(proxies.get(1)).getConfig("fleet");
                 assertTrue(fleetStatus.getBoolean("reachable"));
                 assertEquals("etcd", fleetStatus.getString("kind"));
