@@ -33,8 +33,16 @@ final class FleetCommands {
         this.home = home;
     }
 
-    /** Checks {@code file} as the shared configuration over the local file, then writes it for the fleet. */
-    int push(Path file) {
+    /** What places keys in a slot table: a fleet changes it only through {@code puerta slots move}. */
+    private static final List<String> SLOT_TABLE =
+            List.of("puerta.pikiwidb.slots.count", "puerta.pikiwidb.slots.hash-tag", "puerta.pikiwidb.slots.ranges");
+
+    /**
+     * Checks {@code file} as the shared configuration over the local file, with the documents kept beside it (a
+     * slot table's moves), then writes it for the fleet. A file that would change where a slot table puts keys is
+     * refused unless {@code force}: every member would start its own migration at its own moment.
+     */
+    int push(Path file, boolean force) {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
@@ -44,10 +52,19 @@ final class FleetCommands {
         }
         ConfigLoader local = ConfigLoader.forFile(Optional.of(localFile));
         try (SharedSource source = Configuration.openSource(local, home)) {
-            try (Configuration checked = Configuration.validateShared(local, home, text, source.kind())) {
+            String documents = source.document(SlotMove.DOCUMENT).text();
+            try (Configuration checked =
+                    Configuration.validateShared(local, home, text + "\n" + documents, source.kind())) {
                 PuertaServer.checkPlugins(checked, false);
             } catch (ConfigProblems e) {
                 err.println(file + " is not pushed: " + e.getMessage());
+                return 1;
+            }
+            String moved = slotTableChange(source.readNow().text(), text + "\n" + documents);
+            if (moved != null && !force) {
+                err.println(file + " is not pushed: it changes " + moved + ", which would move keys between servers"
+                        + " at a different moment on each member. Move slots with puerta slots move SLOTS SERVER"
+                        + " (docs/fleet.md); --force pushes it anyway, for a fleet whose members are all stopped.");
                 return 1;
             }
             long revision = source.publish(text);
@@ -60,6 +77,28 @@ final class FleetCommands {
             err.println("cannot push " + file + ": " + e.getMessage());
             return 1;
         }
+    }
+
+    /** The first slot-table setting that differs between two shared texts that both set one; null when none does. */
+    private static String slotTableChange(String before, String after) {
+        com.typesafe.config.Config old;
+        com.typesafe.config.Config next;
+        try {
+            old = com.typesafe.config.ConfigFactory.parseString(before);
+            next = com.typesafe.config.ConfigFactory.parseString(after);
+        } catch (com.typesafe.config.ConfigException e) {
+            return null; // what runs now does not parse: nothing to keep
+        }
+        for (String path : SLOT_TABLE) {
+            if (old.hasPath(path)
+                    && next.hasPath(path)
+                    && !old.getValue(path)
+                            .unwrapped()
+                            .equals(next.getValue(path).unwrapped())) {
+                return path;
+            }
+        }
+        return null;
     }
 
     /** Forgets a member that will not come back. */

@@ -37,9 +37,10 @@ public final class Main {
                                                   a running Puerta's state: backends, health, rates, errors
                    puerta reload [--config FILE | --admin HOST:PORT]
                                                   make a running Puerta reload its configuration file
-                   puerta config push SHARED.conf --config FILE
+                   puerta config push SHARED.conf --config FILE [--force]
                                                   check SHARED.conf and write it as the configuration the
-                                                  fleet of FILE's config-source shares (every member applies it)
+                                                  fleet of FILE's config-source shares (every member applies it);
+                                                  one that changes a slot table needs --force
                    puerta config show --config FILE
                                                   print the shared configuration and its revision
                    puerta fleet status --config FILE
@@ -86,6 +87,7 @@ public final class Main {
         java.time.Duration timeout = java.time.Duration.ofSeconds(10);
         java.time.Duration migrationTimeout = java.time.Duration.ofMinutes(10);
         java.time.Duration settle = java.time.Duration.ofSeconds(1);
+        boolean force = false;
         List<String> positional = new ArrayList<>();
         for (int i = 0; i < rest.size(); i++) {
             String arg = rest.get(i);
@@ -110,6 +112,7 @@ public final class Main {
                     }
                     admin = Optional.of(rest.get(++i));
                 }
+                case "--force" -> force = true;
                 case "--timeout", "--migration-timeout", "--settle" -> {
                     if (i + 1 >= rest.size()) {
                         return usage(arg + " needs a duration such as 10s");
@@ -153,7 +156,7 @@ public final class Main {
                         : importTwemproxy(Path.of(positional.get(0)), pool);
                 case "hash-password" -> hashPassword();
                 case "config", "fleet", "slots" -> fleet(
-                        command, positional, config, timeout, settle, migrationTimeout);
+                        command, positional, config, new FleetOptions(timeout, settle, migrationTimeout, force));
                 case "status" -> new AdminCall(out, err).status(adminOf(config, admin));
                 case "reload" -> new AdminCall(out, err).reload(adminOf(config, admin));
                 case "help" -> {
@@ -268,13 +271,7 @@ public final class Main {
         return code;
     }
 
-    private int fleet(
-            String command,
-            List<String> positional,
-            Optional<Path> config,
-            java.time.Duration timeout,
-            java.time.Duration settle,
-            java.time.Duration migrationTimeout) {
+    private int fleet(String command, List<String> positional, Optional<Path> config, FleetOptions options) {
         String sub = positional.isEmpty() ? "" : positional.get(0);
         String what = command + " " + sub;
         if (config.isEmpty()) {
@@ -284,7 +281,7 @@ public final class Main {
         return switch (what) {
             case "config push" -> positional.size() != 2
                     ? usage("config push needs one file: puerta config push SHARED.conf --config FILE")
-                    : fleet.push(Path.of(positional.get(1)));
+                    : fleet.push(Path.of(positional.get(1)), options.force());
             case "config show" -> positional.size() != 1 ? usage("config show takes no file") : fleet.show();
             case "fleet status" -> positional.size() != 1 ? usage("fleet status takes no file") : fleet.status();
             case "fleet forget" -> positional.size() != 2
@@ -293,11 +290,23 @@ public final class Main {
             case "slots move" -> positional.size() != 3
                     ? usage("slots move needs SLOTS and SERVER: puerta slots move 0-99 10.0.0.7:6379 --config FILE")
                     : new SlotMove(out, err, config.get(), home())
-                            .move(positional.get(1), positional.get(2), timeout, settle, migrationTimeout);
+                            .move(
+                                    positional.get(1),
+                                    positional.get(2),
+                                    options.timeout(),
+                                    options.settle(),
+                                    options.migrationTimeout());
             default -> usage("unknown command: " + what.trim()
                     + " (config push, config show, fleet status, fleet forget, slots move)");
         };
     }
+
+    /** The options of the fleet's commands. */
+    private record FleetOptions(
+            java.time.Duration timeout,
+            java.time.Duration settle,
+            java.time.Duration migrationTimeout,
+            boolean force) {}
 
     private <T> void print(String kind, Map<String, Registered<T>> factories, PluginDescriptor plugin) {
         for (Registered<T> registered : factories.values()) {

@@ -88,6 +88,25 @@ class FleetSlotMoveTest {
                     }
                 }
             }
+            // the table changes through moves only: a push that would move keys is refused, one that keeps the
+            // table goes through, and the move done stays in force over it
+            java.nio.file.Path edited = dir.resolve("edited.conf");
+            java.nio.file.Files.writeString(
+                    edited,
+                    shared(first, second, "batch = 10")
+                            .replace(
+                                    "ranges = [{ slots = \"0-" + (SLOTS - 1) + "\", server = \"" + first.address()
+                                            + "\" }]",
+                                    "ranges = [{ slots = \"0-" + (SLOTS - 1) + "\", server = \"" + second.address()
+                                            + "\" }]"));
+            Fleet.Cli refused = fleet.cli("config", "push", edited.toString());
+            assertEquals(1, refused.code(), refused.out());
+            assertTrue(refused.err().contains("it changes puerta.pikiwidb.slots.ranges"), refused.err());
+            long same = fleet.push(shared(first, second, "batch = 20"));
+            for (TestProxy proxy : proxies) {
+                Await.until("every instance runs with revision " + same, () -> Fleet.appliedRevision(proxy) == same);
+            }
+
             // the table is the fleet's: the move is recorded as done, and a member started now routes by it
             TestProxy late = fleet.start("p4");
             try (Jedis client = new Jedis("127.0.0.1", late.port())) {
