@@ -168,6 +168,9 @@ final class Migration implements Runnable {
                             throw new IOException("MIGRATE from " + source.address() + " to "
                                     + entry.getKey().address() + " failed: " + error.message());
                         }
+                        if ("NOKEY".equals(result)) {
+                            continue; // another member of a fleet moved them first: nothing moved here
+                        }
                         moved += chunk.size();
                         for (int i = 0; i < chunk.size(); i++) {
                             movedKeys.inc();
