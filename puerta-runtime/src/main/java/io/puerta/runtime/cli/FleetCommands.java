@@ -141,12 +141,12 @@ final class FleetCommands {
             out.println(source.describe() + ": shared revision " + newest + ", " + live + " member(s)"
                     + (live < members.size() ? ", " + (members.size() - live) + " absent" : ""));
             out.printf(
-                    "%-24s %-22s %-12s %-9s %-6s %s%n", "MEMBER", "ADDRESS", "VERSION", "REVISION", "READY", "STATE");
+                    "%-24s %-22s %-16s %-9s %-6s %s%n", "MEMBER", "ADDRESS", "VERSION", "REVISION", "READY", "STATE");
             int behind = 0;
             for (Map<String, Object> member : members) {
                 if (!Boolean.TRUE.equals(member.get("live"))) {
                     out.printf(
-                            "%-24s %-22s %-12s %-9s %-6s %s%n",
+                            "%-24s %-22s %-16s %-9s %-6s %s%n",
                             member.get("name"),
                             member.getOrDefault("address", ""),
                             "",
@@ -160,7 +160,7 @@ final class FleetCommands {
                 boolean late = !(applied instanceof Number n) || n.longValue() < newest;
                 behind += late ? 1 : 0;
                 out.printf(
-                        "%-24s %-22s %-12s %-9s %-6s %s%n",
+                        "%-24s %-22s %-16s %-9s %-6s %s%n",
                         member.get("name"),
                         member.getOrDefault("address", ""),
                         member.getOrDefault("version", ""),
