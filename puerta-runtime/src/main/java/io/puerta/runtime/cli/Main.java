@@ -47,7 +47,7 @@ public final class Main {
                                                   the fleet's members, and who is behind
                    puerta fleet forget NAME --config FILE
                                                   forget a member that will not come back
-                   puerta slots move SLOTS SERVER --config FILE [--timeout 10s] [--settle 1s]
+                   puerta slots move SLOTS SERVER --config FILE [--timeout 10s] [--settle 200ms]
                                   [--migration-timeout 10m]
                                                   move a pikiwidb-slots range (e.g. 0-99) to SERVER across
                                                   the whole fleet: held, acknowledged by every member, migrated
@@ -86,7 +86,7 @@ public final class Main {
         Optional<String> admin = Optional.empty();
         java.time.Duration timeout = java.time.Duration.ofSeconds(10);
         java.time.Duration migrationTimeout = java.time.Duration.ofMinutes(10);
-        java.time.Duration settle = java.time.Duration.ofSeconds(1);
+        java.time.Duration settle = java.time.Duration.ofMillis(200);
         boolean force = false;
         List<String> positional = new ArrayList<>();
         for (int i = 0; i < rest.size(); i++) {

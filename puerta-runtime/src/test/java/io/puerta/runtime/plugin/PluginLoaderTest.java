@@ -48,7 +48,7 @@ class PluginLoaderTest {
         LoadedPlugins loaded = new PluginLoader().load(plugins);
 
         assertEquals(
-                Set.of("single-backend", "test-split", "test-throwing", "test-probe", "test-prelude"),
+                Set.of("single-backend", "test-split", "test-throwing", "test-probe", "test-prelude", "test-tryagain"),
                 loaded.routers().keySet());
         assertEquals(
                 Set.of("tcp-connect", "solo-check"), loaded.healthCheckers().keySet());

@@ -21,7 +21,9 @@ public sealed interface RouteDecision
     /**
      * Fail the request; the runtime encodes {@code message} as the protocol's error. For RESP the reply is
      * {@code -ERR <message>}, unless the message starts with an error code Redis defines (such as {@code CROSSSLOT}
-     * or {@code NOPROTO}), which is then kept as the code.
+     * or {@code NOPROTO}), which is then kept as the code. A RESP message starting {@code TRYAGAIN } (what cannot
+     * be served now, but soon: a slot held while it moves) makes the runtime hold the request and route it again
+     * every 10 ms, for up to 1 s, before the client gets the error; the client's later requests wait behind it.
      */
     static RouteDecision fail(String message) {
         return new Fail(message);

@@ -35,6 +35,7 @@ public final class ClientSession {
     private final java.util.Set<String> shardChannels = new java.util.HashSet<>();
     private ReplyMode replyMode = ReplyMode.ON;
     private boolean skipNext;
+    final HeldRequests held = new HeldRequests();
 
     // what CLIENT LIST shows: written and read on the routing stage (the user: written by the client's event loop
     // at its login, hence volatile)
@@ -256,6 +257,11 @@ public final class ClientSession {
     void ran(String command) {
         lastCommand = command;
         lastCommandMillis = System.currentTimeMillis();
+    }
+
+    /** Whether the client has left. */
+    boolean isClosed() {
+        return closed;
     }
 
     /** The client left: closes its own backend connections. Any thread. */

@@ -32,6 +32,13 @@ public final class PendingReply extends ReplySlot {
      * nothing and dropped. Set on the routing stage before it completes.
      */
     boolean relayed;
+    /**
+     * Routed again after waiting behind a TRYAGAIN (see {@link HeldRequests}): set on the timer thread before it is
+     * published, read and cleared on the routing stage.
+     */
+    volatile boolean retried;
+    /** Until when it may wait, once it waited (routing stage and timer; the publication orders them). */
+    long holdDeadlineNanos;
 
     public PendingReply(ReplyListener listener, boolean closeAfter) {
         this.listener = listener;

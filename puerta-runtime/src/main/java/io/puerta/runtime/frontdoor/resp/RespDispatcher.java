@@ -39,6 +39,16 @@ public final class RespDispatcher implements StageHandler<RespRequest, ReplySlot
     /** How long a held request waits before it is routed again. */
     static final long ROUTE_AGAIN_MILLIS = 100;
 
+    /**
+     * How long a request its router answered {@code TRYAGAIN} for (a slot a fleet's move holds, for well under a
+     * second) may wait and be routed again before the client gets the error: well below clients' own timeouts
+     * (Jedis: 2 s), so that a client sees an error rather than a broken connection.
+     */
+    static final long HOLD_TRY_AGAIN_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    /** How often a request waiting on a {@code TRYAGAIN} is routed again. */
+    static final long TRY_AGAIN_EVERY_MILLIS = 10;
+
     private final RouterGuard router;
     private final BackendRegistry backends;
     private final int maxRedirects;
@@ -98,9 +108,22 @@ public final class RespDispatcher implements StageHandler<RespRequest, ReplySlot
 
     @Override
     public void route(RespRequest request, ReplySlot reply, Dispatch dispatch) {
+        boolean retried = reply instanceof PendingReply again && again.retried;
+        if (retried) {
+            ((PendingReply) reply).retried = false;
+        }
+        ClientSession session = request.client() instanceof ClientSession.Holder holder ? holder.session() : null;
+        boolean held = false;
         try {
             String name = request.name();
-            ClientSession session = request.client() instanceof ClientSession.Holder holder ? holder.session() : null;
+            if (session != null
+                    && !retried
+                    && session.held.waiting > 0
+                    && reply instanceof PendingReply pending
+                    && waitBehind(session, request, pending)) {
+                held = true; // an earlier request of this client waits on a TRYAGAIN: this one runs after it
+                return;
+            }
             if (session != null) {
                 request.setup(session.setup()); // as the client's earlier requests left it (HELLO, SELECT)
                 session.ran(name);
@@ -129,9 +152,16 @@ public final class RespDispatcher implements StageHandler<RespRequest, ReplySlot
                 reply.complete(SlowLogCommand.answer(ByteBufAllocator.DEFAULT, request, slowLog));
                 return;
             }
-            decide(request, reply, session, dispatch);
+            held = decide(request, reply, session, dispatch, retried);
         } finally {
-            request.release(); // no-op when the frame went to a backend
+            request.release(); // no-op when the frame went to a backend, or waits
+            if (retried && !held) {
+                // the client's request that waited went through (or got its error): the next one follows
+                session.held.waiting--;
+                if (!session.held.queue.isEmpty()) {
+                    scheduleRetry(session, 0);
+                }
+            }
         }
     }
 
@@ -167,13 +197,25 @@ public final class RespDispatcher implements StageHandler<RespRequest, ReplySlot
         request.release();
     }
 
-    /** @param session the client's, or null for a client that has none */
-    private void decide(RespRequest request, ReplySlot reply, ClientSession session, Dispatch dispatch) {
+    /**
+     * @param session the client's, or null for a client that has none
+     * @param retried whether the request waited on a TRYAGAIN before
+     * @return whether the request waits to be routed again (a TRYAGAIN)
+     */
+    private boolean decide(
+            RespRequest request, ReplySlot reply, ClientSession session, Dispatch dispatch, boolean retried) {
         if (session != null && session.subscription() != null && relayedWhileSubscribed(request)) {
             relayToSubscription(request, reply, session, dispatch);
-            return;
+            return false;
         }
         RouteDecision decision = router.route(request);
+        if (decision instanceof RouteDecision.Fail fail
+                && session != null
+                && reply instanceof PendingReply pending
+                && fail.message().startsWith("TRYAGAIN ")
+                && waitOnTryAgain(session, request, pending, fail.message(), retried)) {
+            return true;
+        }
         long client = request.client().connectionId();
         if (decision instanceof RouteDecision.Forward forward) {
             if (forward.connection() == ConnectionUse.SHARED && forward.prelude() == null && maxRedirects == 0) {
@@ -182,14 +224,14 @@ public final class RespDispatcher implements StageHandler<RespRequest, ReplySlot
                 dispatch.stage(
                         backends.resolve(forward.backend()).connectionFor(client, loopOf(session), request.setup()),
                         reply);
-                return;
+                return false;
             }
             Connections connections = connections(forward.connection(), session, client, request.setup());
             BackendNode node = backends.resolve(forward.backend());
             BackendConnection target = connections.to(node);
             if (target == null) {
                 reply.fail(connections.refusal());
-                return;
+                return false;
             }
             if (forward.connection() == ConnectionUse.SUBSCRIPTION && session != null) {
                 session.track(request); // before the frame goes: its channels are read here
@@ -206,6 +248,136 @@ public final class RespDispatcher implements StageHandler<RespRequest, ReplySlot
             reply.complete(Unpooled.copiedBuffer(respond.reply()));
         } else if (decision instanceof RouteDecision.Fail fail) {
             reply.fail(fail.message());
+        }
+        return false;
+    }
+
+    /**
+     * Holds a request its router answered TRYAGAIN for, to route it again shortly ({@link HeldRequests}); false
+     * when it cannot wait (an inline command, which cannot be read again, or one that waited long enough): then it
+     * gets the error now. Routing stage.
+     */
+    private boolean waitOnTryAgain(
+            ClientSession session, RespRequest request, PendingReply reply, String reason, boolean retried) {
+        long now = System.nanoTime();
+        long deadline = retried ? reply.holdDeadlineNanos : now + HOLD_TRY_AGAIN_NANOS;
+        if (!readableAgain(request) || now - deadline >= 0) {
+            return false;
+        }
+        reply.holdDeadlineNanos = deadline;
+        HeldRequests.Held held =
+                new HeldRequests.Held(request.takeFrame(), request.client(), request.setup(), reply, deadline, reason);
+        if (retried) {
+            session.held.queue.addFirst(held); // still first in the client's order
+        } else {
+            session.held.queue.addLast(held);
+            session.held.waiting++;
+        }
+        scheduleRetry(session, TRY_AGAIN_EVERY_MILLIS);
+        return true;
+    }
+
+    /**
+     * Queues a request behind the client's requests that wait on a TRYAGAIN, so that the client's requests run in
+     * the order it sent them; false for an inline command (which cannot be read again): it goes now. Routing stage.
+     */
+    private boolean waitBehind(ClientSession session, RespRequest request, PendingReply reply) {
+        if (!readableAgain(request)) {
+            return false;
+        }
+        HeldRequests.Held first = session.held.queue.peekFirst();
+        long deadline = System.nanoTime() + HOLD_TRY_AGAIN_NANOS;
+        reply.holdDeadlineNanos = deadline;
+        session.held.queue.addLast(new HeldRequests.Held(
+                request.takeFrame(),
+                request.client(),
+                request.setup(),
+                reply,
+                deadline,
+                first != null
+                        ? first.reason()
+                        : "TRYAGAIN an earlier request of this connection waits for a moving slot; retry"));
+        session.held.waiting++;
+        return true;
+    }
+
+    /** Whether the request's bytes can be parsed again: a RESP array, as clients send (inline commands are not). */
+    private static boolean readableAgain(RespRequest request) {
+        io.netty.buffer.ByteBuf frame = request.frame();
+        return frame != null && frame.isReadable() && frame.getByte(frame.readerIndex()) == '*';
+    }
+
+    /** Routes the client's first waiting request again after {@code delayMillis}, unless that is planned already. */
+    private void scheduleRetry(ClientSession session, long delayMillis) {
+        synchronized (session.held) {
+            if (session.held.scheduled) {
+                return;
+            }
+            session.held.scheduled = true;
+        }
+        try {
+            GlobalEventExecutor.INSTANCE.schedule(() -> retryFirst(session), delayMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            synchronized (session.held) {
+                session.held.scheduled = false;
+            }
+            failAll(session);
+        }
+    }
+
+    /**
+     * Timer thread: publishes the client's first waiting request to the routing stage again. A client that left
+     * gets nothing; a request that cannot be published (the stage is full, or closing) tries again shortly, and
+     * past its time gets its error.
+     */
+    private void retryFirst(ClientSession session) {
+        synchronized (session.held) {
+            session.held.scheduled = false;
+        }
+        if (session.isClosed()) {
+            failAll(session);
+            return;
+        }
+        HeldRequests.Held first = session.held.queue.pollFirst();
+        if (first == null) {
+            return;
+        }
+        RespRequest again = RespRequest.parse(first.client(), first.frame()); // holds its own reference
+        if (again != null) {
+            again.setup(first.setup());
+            first.reply().retried = true;
+            if (sink.tryPublish(this, again, first.reply())) {
+                sink.endOfRead(); // a burst of one from this thread: a sink that flushes per read flushes it now
+                first.frame().release();
+                return;
+            }
+            first.reply().retried = false;
+            again.release();
+        }
+        if (again != null && System.nanoTime() - first.deadlineNanos() < 0) {
+            session.held.queue.addFirst(first);
+            scheduleRetry(session, TRY_AGAIN_EVERY_MILLIS);
+            return;
+        }
+        // it cannot be routed again: its error, and the stage counts it done
+        first.frame().release();
+        first.reply().fail(first.reason());
+        if (!sink.tryControl(() -> {
+            session.held.waiting--;
+            if (!session.held.queue.isEmpty()) {
+                scheduleRetry(session, 0);
+            }
+        })) {
+            failAll(session); // the stage is gone: everything waiting gets its error
+        }
+    }
+
+    /** Every waiting request of the client gets its error and gives back its bytes. Any thread. */
+    private static void failAll(ClientSession session) {
+        HeldRequests.Held held;
+        while ((held = session.held.queue.pollFirst()) != null) {
+            held.frame().release();
+            held.reply().fail(held.reason());
         }
     }
 

@@ -7,6 +7,7 @@ import java.util.List;
 public final class TestPlugin implements PuertaPlugin {
     @Override
     public List<RouterFactory> routerFactories() {
-        return List.of(new SplitRouterFactory(), new ThrowingRouterFactory(), new ProbeRouterFactory(), new PreludeRouterFactory());
+        return List.of(new SplitRouterFactory(), new ThrowingRouterFactory(), new ProbeRouterFactory(), new PreludeRouterFactory(),
+                new TryAgainRouterFactory());
     }
 }
