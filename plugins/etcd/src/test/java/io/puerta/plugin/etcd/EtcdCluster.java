@@ -148,12 +148,7 @@ final class EtcdCluster implements AutoCloseable {
             if (healthy(i)) {
                 return;
             }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+            pause();
         }
         throw new IllegalStateException("etcd member " + i + " never became healthy: " + log(i));
     }
@@ -190,12 +185,7 @@ final class EtcdCluster implements AutoCloseable {
             } catch (IOException e) {
                 // not yet
             }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+            pause();
         }
         throw new IllegalStateException("etcd never accepted a write: " + log(member));
     }
@@ -237,6 +227,15 @@ final class EtcdCluster implements AutoCloseable {
                     .forEach(path -> path.toFile().delete());
         } catch (IOException e) {
             // best effort: a temporary directory
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 }

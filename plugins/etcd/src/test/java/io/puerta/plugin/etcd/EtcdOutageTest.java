@@ -72,10 +72,7 @@ class EtcdOutageTest {
                     Await.until(
                             "every instance runs with revision " + next, () -> Fleet.appliedRevision(proxy) == next);
                 }
-                Await.until("three members, none behind", () -> {
-                    String status = fleet.cli("fleet", "status").out();
-                    return status.contains("3 member(s)") && !status.contains("BEHIND");
-                });
+                awaitConverged(fleet);
                 load.awaitProgress();
             }
         }
@@ -97,10 +94,7 @@ class EtcdOutageTest {
                     Await.until(
                             "every instance runs with revision " + next, () -> Fleet.appliedRevision(proxy) == next);
                 }
-                Await.until("three members, none behind", () -> {
-                    String status = fleet.cli("fleet", "status").out();
-                    return status.contains("3 member(s)") && !status.contains("BEHIND");
-                });
+                awaitConverged(fleet);
                 for (TestProxy proxy : proxies) {
                     assertTrue(Fleet.status(proxy).getBoolean("fleet.reachable"));
                 }
@@ -162,5 +156,13 @@ class EtcdOutageTest {
                 throw new AssertionError("a client failed while etcd was away", failure.get());
             }
         }
+    }
+
+    /** Until the fleet lists its three members, none behind the newest revision. */
+    private static void awaitConverged(Fleet fleet) {
+        Await.until("three members, none behind", () -> {
+            String status = fleet.cli("fleet", "status").out();
+            return status.contains("3 member(s)") && !status.contains("BEHIND");
+        });
     }
 }
