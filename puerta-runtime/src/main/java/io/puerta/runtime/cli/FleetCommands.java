@@ -51,7 +51,7 @@ final class FleetCommands {
             return 1;
         }
         ConfigLoader local = ConfigLoader.forFile(Optional.of(localFile));
-        try (SharedSource source = Configuration.openSource(local, home)) {
+        return withSource(local, home, err, "cannot push " + file, source -> {
             String documents = source.document(SlotMove.DOCUMENT).text();
             try (Configuration checked =
                     Configuration.validateShared(local, home, text + "\n" + documents, source.kind())) {
@@ -70,11 +70,26 @@ final class FleetCommands {
             long revision = source.publish(text);
             out.println("pushed " + file + " to " + source.describe() + " as revision " + revision);
             return 0;
+        });
+    }
+
+    /**
+     * Opens the source {@code local} names and runs {@code command} with it. A source that fails is reported as
+     * {@code failure} and its reason, and the command exits 1; a local file that is not valid is the caller's
+     * (ConfigProblems), as for every command.
+     */
+    static int withSource(
+            ConfigLoader local,
+            Optional<Path> home,
+            PrintStream err,
+            String failure,
+            java.util.function.ToIntFunction<SharedSource> command) {
+        try (SharedSource source = Configuration.openSource(local, home)) {
+            return command.applyAsInt(source);
+        } catch (ConfigProblems e) {
+            throw e;
         } catch (RuntimeException e) {
-            if (e instanceof ConfigProblems) {
-                throw e;
-            }
-            err.println("cannot push " + file + ": " + e.getMessage());
+            err.println(failure + ": " + e.getMessage());
             return 1;
         }
     }
@@ -103,36 +118,26 @@ final class FleetCommands {
 
     /** Forgets a member that will not come back. */
     int forget(String member) {
-        try (SharedSource source = Configuration.openSource(ConfigLoader.forFile(Optional.of(localFile)), home)) {
+        return withSource(local(), home, err, "cannot forget " + member, source -> {
             source.forget(member);
             out.println("forgot " + member + " (" + source.describe() + ")");
             return 0;
-        } catch (ConfigProblems e) {
-            throw e;
-        } catch (RuntimeException e) {
-            err.println("cannot forget " + member + ": " + e.getMessage());
-            return 1;
-        }
+        });
     }
 
     /** Prints the shared configuration and its revision. */
     int show() {
-        try (SharedSource source = Configuration.openSource(ConfigLoader.forFile(Optional.of(localFile)), home)) {
+        return withSource(local(), home, err, "cannot read the shared configuration", source -> {
             var shared = source.readNow();
             out.println("# " + source.describe() + ", revision " + shared.revision());
             out.println(shared.text().isEmpty() ? "# (nothing is shared yet)" : shared.text());
             return 0;
-        } catch (ConfigProblems e) {
-            throw e;
-        } catch (RuntimeException e) {
-            err.println("cannot read the shared configuration: " + e.getMessage());
-            return 1;
-        }
+        });
     }
 
     /** Lists the live members, the revision each runs with, and who is behind the newest. */
     int status() {
-        try (SharedSource source = Configuration.openSource(ConfigLoader.forFile(Optional.of(localFile)), home)) {
+        return withSource(local(), home, err, "cannot list the fleet", source -> {
             long newest = source.readNow().revision();
             List<Map<String, Object>> members = source.members();
             long live = members.stream()
@@ -172,11 +177,10 @@ final class FleetCommands {
                 out.println(behind + " member(s) behind revision " + newest);
             }
             return 0;
-        } catch (ConfigProblems e) {
-            throw e;
-        } catch (RuntimeException e) {
-            err.println("cannot list the fleet: " + e.getMessage());
-            return 1;
-        }
+        });
+    }
+
+    private ConfigLoader local() {
+        return ConfigLoader.forFile(Optional.of(localFile));
     }
 }

@@ -68,73 +68,81 @@ final class SlotMove {
      */
     int move(String slots, String server, Duration ackTimeout, Duration settle, Duration migrationTimeout) {
         ConfigLoader local = ConfigLoader.forFile(Optional.of(localFile));
-        try (SharedSource source = Configuration.openSource(local, home)) {
-            SharedConfig document = source.document(DOCUMENT);
-            Config state = ConfigFactory.parseString(document.text());
-            List<Map<String, Object>> overrides = overrides(state);
-            Move move = current(state);
-            long revision = document.revision();
-            if (move != null && !(move.slots().equals(slots) && move.server().equals(server))) {
-                err.println("move " + move.id() + " (slots " + move.slots() + " to " + move.server() + ") is "
-                        + move.state() + "; see it through first: puerta slots move " + move.slots() + " "
-                        + move.server());
-                return 1;
-            }
-            if (move == null) {
-                move = new Move(nextId(overrides), slots, server, "preparing");
-                String text = render(overrides, move);
-                try (Configuration checked = Configuration.validateShared(
-                        local, home, source.readNow().text() + "\n" + text, source.kind())) {
-                    PuertaServer.checkPlugins(checked, false);
-                } catch (ConfigProblems e) {
-                    err.println("slots " + slots + " cannot move to " + server + ": " + e.getMessage());
-                    return 1;
-                }
-                revision = source.publishDocument(DOCUMENT, text, revision);
-                out.println("move " + move.id() + ": slots " + slots + " to " + server + ", preparing (revision "
-                        + revision + ")");
-            } else {
-                out.println("move " + move.id() + ": slots " + slots + " to " + server + " is " + move.state()
-                        + "; seeing it through");
-            }
-            if (move.state().equals("preparing")) {
-                List<String> missing = awaitMembers(source, revision, ackTimeout, false, move.id());
-                if (!missing.isEmpty()) {
-                    source.publishDocument(DOCUMENT, render(overrides, null), revision);
-                    err.println("move " + move.id() + " called off, nothing moved: " + String.join(", ", missing)
-                            + " did not acknowledge within " + ackTimeout.toSeconds() + " s. A member that will not"
-                            + " come back: puerta fleet forget NAME");
-                    return 1;
-                }
-                sleep(settle);
-                move = new Move(move.id(), slots, server, "migrating");
-                revision = source.publishDocument(DOCUMENT, render(overrides, move), revision);
-                out.println(
-                        "move " + move.id() + ": every member holds the slots; migrating (revision " + revision + ")");
-            }
-            List<String> behind = awaitMembers(source, revision, migrationTimeout, true, move.id());
-            if (!behind.isEmpty()) {
-                err.println("move " + move.id() + " is still migrating after " + migrationTimeout.toSeconds()
-                        + " s (" + String.join(", ", behind) + "); every member serves the slots from " + server
-                        + " already. Run the same command again to see it through");
-                return 1;
-            }
-            List<Map<String, Object>> done = new ArrayList<>(overrides);
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("slots", slots);
-            entry.put("server", server);
-            entry.put("move", move.id());
-            done.add(entry);
-            revision = source.publishDocument(DOCUMENT, render(done, null), revision);
-            out.println("move " + move.id() + " done: slots " + slots + " are served by " + server + " (revision "
-                    + revision + ")");
-            return 0;
-        } catch (ConfigProblems e) {
-            throw e;
-        } catch (RuntimeException e) {
-            err.println("slots " + slots + " to " + server + ": " + e.getMessage());
+        return FleetCommands.withSource(
+                local,
+                home,
+                err,
+                "slots " + slots + " to " + server,
+                source -> move(source, local, slots, server, ackTimeout, settle, migrationTimeout));
+    }
+
+    private int move(
+            SharedSource source,
+            ConfigLoader local,
+            String slots,
+            String server,
+            Duration ackTimeout,
+            Duration settle,
+            Duration migrationTimeout) {
+        SharedConfig document = source.document(DOCUMENT);
+        Config state = ConfigFactory.parseString(document.text());
+        List<Map<String, Object>> overrides = overrides(state);
+        Move move = current(state);
+        long revision = document.revision();
+        if (move != null && !(move.slots().equals(slots) && move.server().equals(server))) {
+            err.println("move " + move.id() + " (slots " + move.slots() + " to " + move.server() + ") is "
+                    + move.state() + "; see it through first: puerta slots move " + move.slots() + " "
+                    + move.server());
             return 1;
         }
+        if (move == null) {
+            move = new Move(nextId(overrides), slots, server, "preparing");
+            String text = render(overrides, move);
+            try (Configuration checked =
+                    Configuration.validateShared(local, home, source.readNow().text() + "\n" + text, source.kind())) {
+                PuertaServer.checkPlugins(checked, false);
+            } catch (ConfigProblems e) {
+                err.println("slots " + slots + " cannot move to " + server + ": " + e.getMessage());
+                return 1;
+            }
+            revision = source.publishDocument(DOCUMENT, text, revision);
+            out.println("move " + move.id() + ": slots " + slots + " to " + server + ", preparing (revision " + revision
+                    + ")");
+        } else {
+            out.println("move " + move.id() + ": slots " + slots + " to " + server + " is " + move.state()
+                    + "; seeing it through");
+        }
+        if (move.state().equals("preparing")) {
+            List<String> missing = awaitMembers(source, revision, ackTimeout, false, move.id());
+            if (!missing.isEmpty()) {
+                source.publishDocument(DOCUMENT, render(overrides, null), revision);
+                err.println("move " + move.id() + " called off, nothing moved: " + String.join(", ", missing)
+                        + " did not acknowledge within " + ackTimeout.toSeconds() + " s. A member that will not"
+                        + " come back: puerta fleet forget NAME");
+                return 1;
+            }
+            sleep(settle);
+            move = new Move(move.id(), slots, server, "migrating");
+            revision = source.publishDocument(DOCUMENT, render(overrides, move), revision);
+            out.println("move " + move.id() + ": every member holds the slots; migrating (revision " + revision + ")");
+        }
+        List<String> behind = awaitMembers(source, revision, migrationTimeout, true, move.id());
+        if (!behind.isEmpty()) {
+            err.println("move " + move.id() + " is still migrating after " + migrationTimeout.toSeconds()
+                    + " s (" + String.join(", ", behind) + "); every member serves the slots from " + server
+                    + " already. Run the same command again to see it through");
+            return 1;
+        }
+        List<Map<String, Object>> done = new ArrayList<>(overrides);
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("slots", slots);
+        entry.put("server", server);
+        entry.put("move", move.id());
+        done.add(entry);
+        revision = source.publishDocument(DOCUMENT, render(done, null), revision);
+        out.println("move " + move.id() + " done: slots " + slots + " are served by " + server + " (revision "
+                + revision + ")");
+        return 0;
     }
 
     /**

@@ -102,21 +102,24 @@ final class AdminModel implements AdminView {
 
     @Override
     public CompletableFuture<List<String>> notReady() {
-        return routerView().handle((view, error) -> {
-            List<String> reasons = new ArrayList<>();
-            if (listener.get() == null) {
-                reasons.add("the client listener is not open");
-            }
-            if (error != null) {
-                reasons.add("the routing stage did not answer: " + error.getMessage());
-            } else if (view.unroutable() != null) {
-                reasons.add(view.unroutable());
-            } else if (view.status().isEmpty() && noBackendServes()) {
-                // a router that cannot say (not StatusAware): at least one backend must not be down
-                reasons.add("no backend is healthy");
-            }
-            return reasons;
-        });
+        return routerView().handle(this::notReady);
+    }
+
+    /** Why this instance is not ready, from the router's view (or the routing stage's failure to give one). */
+    private List<String> notReady(RouterView view, Throwable error) {
+        List<String> reasons = new ArrayList<>();
+        if (listener.get() == null) {
+            reasons.add("the client listener is not open");
+        }
+        if (error != null) {
+            reasons.add("the routing stage did not answer: " + error.getMessage());
+        } else if (view.unroutable() != null) {
+            reasons.add(view.unroutable());
+        } else if (view.status().isEmpty() && noBackendServes()) {
+            // a router that cannot say (not StatusAware): at least one backend must not be down
+            reasons.add("no backend is healthy");
+        }
+        return reasons;
     }
 
     /**
@@ -124,19 +127,18 @@ final class AdminModel implements AdminView {
      * {@code fleet} (e.g. a slot move's progress), or an empty map.
      */
     CompletableFuture<ConfigWatcher.Facts> fleetFacts() {
-        return notReady()
-                .thenCombine(routerView().exceptionally(error -> new RouterView(Map.of(), null)), (reasons, view) -> {
-                    Object entry = view.status().get("fleet");
-                    Map<String, Object> routing = new LinkedHashMap<>();
-                    if (entry instanceof Map<?, ?> map) {
-                        map.forEach((key, value) -> {
-                            if (value != null) {
-                                routing.put(String.valueOf(key), value);
-                            }
-                        });
+        // one view of the router serves both: readiness and its fleet entry
+        return routerView().handle((view, error) -> {
+            Map<String, Object> routing = new LinkedHashMap<>();
+            if (error == null && view.status().get("fleet") instanceof Map<?, ?> entry) {
+                entry.forEach((key, value) -> {
+                    if (value != null) {
+                        routing.put(String.valueOf(key), value);
                     }
-                    return new ConfigWatcher.Facts(reasons.isEmpty(), routing);
                 });
+            }
+            return new ConfigWatcher.Facts(notReady(view, error).isEmpty(), routing);
+        });
     }
 
     private boolean noBackendServes() {

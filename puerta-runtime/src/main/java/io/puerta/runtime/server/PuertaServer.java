@@ -66,6 +66,7 @@ public final class PuertaServer implements AutoCloseable {
     private HealthMonitor healthMonitor; // replaced by reloads
     private AdminServer admin;
     private ClusterView clusterView; // RESP only
+    private volatile io.puerta.spi.config.Member self; // this instance as its fleet and cluster clients see it
     private boolean closed;
 
     private PuertaServer(Settings settings, MetricRegistry registry) {
@@ -249,15 +250,16 @@ public final class PuertaServer implements AutoCloseable {
                     admin.address().getHostString(),
                     admin.address().getPort());
         }
+        self = member(); // the listener and the admin listener are open: this instance's addresses are known
         if (configuration.shared().isPresent()) {
             // closed first at shutdown: the fleet hears at once that this instance leaves
             resources.push(configuration.shared().get());
-            watcher.join(member(configuration), FLEET_REPORT_INTERVAL);
+            watcher.join(self, FLEET_REPORT_INTERVAL);
             registerFleetGauges(configuration.shared().get(), watcher);
             log.info(
                     "joined the fleet of {} as '{}', at shared revision {}",
                     configuration.shared().get().describe(),
-                    member(configuration).name(),
+                    self.name(),
                     configuration.sharedRevision());
         }
         if (frontend.tlsAddress() != null) {
@@ -281,7 +283,7 @@ public final class PuertaServer implements AutoCloseable {
      * This instance as its fleet sees it: its name (the listener's host:port unless configured) and addresses (the
      * listener's, unless an address to announce is configured).
      */
-    private io.puerta.spi.config.Member member(Configuration configuration) {
+    private io.puerta.spi.config.Member member() {
         io.puerta.runtime.config.ConfigSourceSettings source =
                 io.puerta.runtime.config.ConfigSourceSettings.read(settings.config());
         String address = !source.announce().isEmpty()
@@ -308,8 +310,8 @@ public final class PuertaServer implements AutoCloseable {
         if (frontend == null) {
             return nodes;
         }
-        io.puerta.spi.config.Member self = member(configuration);
-        nodes.add(clusterNode(self.name(), self.address(), true));
+        io.puerta.spi.config.Member me = self != null ? self : member(); // a CLUSTER read as the start ends
+        nodes.add(clusterNode(me.name(), me.address(), true));
         if (configuration.shared().isPresent()) {
             List<Map<String, Object>> members;
             try {
@@ -320,7 +322,7 @@ public final class PuertaServer implements AutoCloseable {
             for (Map<String, Object> member : members) {
                 if (Boolean.TRUE.equals(member.get("live"))
                         && Boolean.TRUE.equals(member.get("ready"))
-                        && !self.name().equals(member.get("name"))
+                        && !me.name().equals(member.get("name"))
                         && member.get("address") instanceof String address
                         && address.lastIndexOf(':') > 0) {
                     nodes.add(clusterNode(String.valueOf(member.get("name")), address, false));

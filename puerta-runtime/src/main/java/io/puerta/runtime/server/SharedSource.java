@@ -87,11 +87,10 @@ public final class SharedSource implements AutoCloseable {
      */
     SharedConfig read(String origin) {
         try {
-            SharedConfig shared = call(source::read);
+            SharedConfig shared = readNow();
             if (shared == null) {
                 throw new IllegalStateException("the source returned nothing");
             }
-            latest = shared;
             return shared;
         } catch (RuntimeException e) {
             throw new ConfigProblems(
