@@ -40,7 +40,8 @@ public final class Listener implements AutoCloseable {
 
     private final ChannelGroup clients = new DefaultChannelGroup("puerta-clients", GlobalEventExecutor.INSTANCE);
     private final Admission admission;
-    private final ByteCounter bytes;
+    private final Counter bytesIn;
+    private final Counter bytesOut;
     private final EventLoopGroup group;
     private final Transport transport;
     private final FrontDoor frontDoor;
@@ -63,8 +64,8 @@ public final class Listener implements AutoCloseable {
         this.group = group;
         this.transport = transport;
         this.frontDoor = frontDoor;
-        this.bytes =
-                new ByteCounter(metrics.counter("puerta.client.bytes-in"), metrics.counter("puerta.client.bytes-out"));
+        this.bytesIn = metrics.counter("puerta.client.bytes-in");
+        this.bytesOut = metrics.counter("puerta.client.bytes-out");
         this.admission = new Admission(
                 settings.listen(),
                 maxClients(settings.listen().maxClients()),
@@ -111,7 +112,7 @@ public final class Listener implements AutoCloseable {
                             // first, so that even a refusal reaches the client encrypted
                             ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
                         }
-                        ch.pipeline().addFirst("bytes", bytes);
+                        ch.pipeline().addFirst("bytes", new ByteCounter(bytesIn, bytesOut));
                         String refused = admission.admit(ch);
                         if (refused != null) {
                             ch.pipeline().addLast("refusal", new Refusal(frontDoor, refused));

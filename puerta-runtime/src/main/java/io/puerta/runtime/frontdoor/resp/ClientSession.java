@@ -36,6 +36,10 @@ public final class ClientSession {
     private ReplyMode replyMode = ReplyMode.ON;
     private boolean skipNext;
     final HeldRequests held = new HeldRequests();
+    /** Where the client's requests go on shared connections, made for {@link #sharedSetup} (routing stage). */
+    RespDispatcher.Connections sharedConnections;
+
+    ConnectionSetup sharedSetup;
 
     // what CLIENT LIST shows: written and read on the routing stage (the user: written by the client's event loop
     // at its login, hence volatile)

@@ -37,6 +37,7 @@ final class RedirectingSlot extends ReplySlot {
     private final long holdNanos;
     private final Consumer<RedirectingSlot> hold;
     private ByteBuf original;
+    private final int start; // where the request starts in original: a send moves original's reader index
     private int redirectsLeft;
     private boolean holding;
     private long holdUntil;
@@ -56,6 +57,7 @@ final class RedirectingSlot extends ReplySlot {
             Consumer<RedirectingSlot> hold) {
         this.client = client;
         this.original = original;
+        this.start = original.readerIndex();
         this.backends = backends;
         this.connections = connections;
         this.noConnection = noConnection;
@@ -65,7 +67,7 @@ final class RedirectingSlot extends ReplySlot {
         this.setup = setup;
         this.holdNanos = holdNanos;
         this.hold = hold;
-        stage(original.retainedDuplicate());
+        stage(sendable());
     }
 
     @Override
@@ -89,7 +91,7 @@ final class RedirectingSlot extends ReplySlot {
 
     /** The request as the client sent it, to route again (the caller releases it); null if it cannot be read. */
     RespRequest requestAgain() {
-        RespRequest again = original == null ? null : RespRequest.parse(requester, original);
+        RespRequest again = original == null ? null : RespRequest.parse(requester, original.readerIndex(start));
         return again == null ? null : again.setup(setup);
     }
 
@@ -100,7 +102,7 @@ final class RedirectingSlot extends ReplySlot {
 
     /** Sends the held request to {@code target}, from any thread. */
     void resend(BackendConnection target) {
-        stage(original.retainedDuplicate());
+        stage(sendable());
         target.submit(this);
     }
 
@@ -140,8 +142,17 @@ final class RedirectingSlot extends ReplySlot {
             connection.submit(asking);
         }
         notify.accept(redirect);
-        stage(original.retainedDuplicate());
+        stage(sendable());
         connection.submit(this);
+    }
+
+    /**
+     * The request bytes to send once more, with a reference of their own. Not a duplicate per send: the bytes are
+     * read again only after the previous send of them ended (its reply arrived, or it never left), when the channel
+     * that wrote them is done with them, so rewinding them to their start is safe and costs no buffer per request.
+     */
+    private ByteBuf sendable() {
+        return original.readerIndex(start).retain();
     }
 
     private void release() {

@@ -420,8 +420,18 @@ public final class RespDispatcher implements StageHandler<RespRequest, ReplySlot
     /** Where a client's requests go for one kind of connection use. */
     private Connections connections(ConnectionUse use, ClientSession session, long client, ConnectionSetup setup) {
         if (use == ConnectionUse.SHARED) {
-            EventLoop loop = loopOf(session);
-            return new Connections(node -> node.connectionFor(client, loop, setup), null);
+            if (session == null) {
+                return new Connections(node -> node.connectionFor(client, null, setup), null);
+            }
+            // the same for each of the client's requests while its setup holds: made once, not per request
+            Connections shared = session.sharedConnections;
+            if (shared == null || session.sharedSetup != setup) {
+                EventLoop loop = session.loop();
+                shared = new Connections(node -> node.connectionFor(client, loop, setup), null);
+                session.sharedConnections = shared;
+                session.sharedSetup = setup;
+            }
+            return shared;
         }
         if (session == null) {
             return new Connections(node -> null, "this client cannot hold a backend connection of its own");
@@ -604,7 +614,7 @@ public final class RespDispatcher implements StageHandler<RespRequest, ReplySlot
     }
 
     /** Picks a backend connection per node; null (with {@link #refusal}) when none can be had. */
-    private record Connections(Function<BackendNode, BackendConnection> chooser, String refusal) {
+    record Connections(Function<BackendNode, BackendConnection> chooser, String refusal) {
         BackendConnection to(BackendNode node) {
             return chooser.apply(node);
         }

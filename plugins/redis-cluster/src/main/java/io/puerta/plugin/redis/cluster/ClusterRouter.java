@@ -42,6 +42,17 @@ final class ClusterRouter extends ShardedRouterBase implements RedirectAware, St
     private SlotMap map;
     private int nextRead; // turns between a slot's servers for reads
     private long epoch; // how many times the slot map changed, for operators
+    private byte[] lastKey; // the key whose slot was computed last, and that slot (routing stage only)
+    private int lastSlot;
+
+    // each slot's group, boxed once: comparing keys' groups allocates nothing
+    private static final Integer[] SLOT_GROUPS = new Integer[HashSlot.SLOTS];
+
+    static {
+        for (int slot = 0; slot < HashSlot.SLOTS; slot++) {
+            SLOT_GROUPS[slot] = slot;
+        }
+    }
 
     ClusterRouter(
             ClusterTopology topology,
@@ -134,12 +145,24 @@ final class ClusterRouter extends ShardedRouterBase implements RedirectAware, St
 
     @Override
     protected Backend ownerOf(byte[] key) {
-        return map.master(HashSlot.of(key));
+        return map.master(slotOf(key));
     }
 
     @Override
     protected Object groupOf(byte[] key, Backend owner) {
-        return HashSlot.of(key);
+        return SLOT_GROUPS[slotOf(key)];
+    }
+
+    /**
+     * The key's slot. The base asks for a key's owner, then for its group: the second call finds the slot of the
+     * same key here instead of hashing it again.
+     */
+    private int slotOf(byte[] key) {
+        if (key != lastKey) {
+            lastSlot = HashSlot.of(key);
+            lastKey = key;
+        }
+        return lastSlot;
     }
 
     /** Replicas serve reads when configured so (their connections said READONLY, see the factory). */
@@ -148,7 +171,7 @@ final class ClusterRouter extends ShardedRouterBase implements RedirectAware, St
         if (readFrom == ReadFrom.MASTER) {
             return owner;
         }
-        List<Backend> replicas = map.replicas(HashSlot.of(key));
+        List<Backend> replicas = map.replicas(slotOf(key));
         int healthy = 0;
         for (Backend replica : replicas) {
             if (replica.health() != BackendHealth.DOWN) {

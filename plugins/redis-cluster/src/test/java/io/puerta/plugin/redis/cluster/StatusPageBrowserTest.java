@@ -71,10 +71,12 @@ class StatusPageBrowserTest {
                                     .getText()
                                     .equals("UP"));
                 });
-                Set<String> owners = new HashSet<>();
-                for (WebElement range : browser.findElements(By.cssSelector("#slotmap rect"))) {
-                    owners.add(range.getAttribute("data-owner"));
-                }
+                // read in one script: the page redraws the map every second, and an element found before a
+                // redraw is stale after it
+                @SuppressWarnings("unchecked")
+                List<String> drawn = (List<String>) browser.executeScript("return Array.from(document"
+                        + ".querySelectorAll('#slotmap rect')).map(r => r.getAttribute('data-owner'))");
+                Set<String> owners = new HashSet<>(drawn);
                 assertEquals(3, owners.size(), "the slot map shows three owners: " + owners);
                 Await.until("the throughput chart moves under load", () -> {
                     String rate = browser.findElement(By.id("rate")).getText();
