@@ -397,19 +397,31 @@ public final class RespDispatcher implements StageHandler<RespRequest, ReplySlot
             }
         }
         SplitMerge merge = new SplitMerge(reply, split, router);
-        for (int i = 0; i < parts.size(); i++) {
-            SplitPart part = parts.get(i);
-            ReplySlot partSlot = merge.partSlot(i);
-            partSlot.stage(RespWriter.array(ByteBufAllocator.DEFAULT, part.args()));
-            // a dedicated split is a transaction: its parts are never re-sent alone
-            send(
-                    nodes[i],
-                    targets[i],
-                    partSlot,
-                    part.prelude(),
-                    split.connection() == ConnectionUse.SHARED ? connections : null,
-                    dispatch,
-                    request);
+        // every part in one buffer, each sent as a slice of it: one allocation per split, not one per part
+        int size = 0;
+        for (SplitPart part : parts) {
+            size += RespWriter.arrayLength(part.args());
+        }
+        ByteBuf encoded = ByteBufAllocator.DEFAULT.buffer(size);
+        try {
+            for (int i = 0; i < parts.size(); i++) {
+                SplitPart part = parts.get(i);
+                ReplySlot partSlot = merge.partSlot(i);
+                int from = encoded.writerIndex();
+                RespWriter.writeArray(encoded, part.args());
+                partSlot.stage(encoded.retainedSlice(from, encoded.writerIndex() - from));
+                // a dedicated split is a transaction: its parts are never re-sent alone
+                send(
+                        nodes[i],
+                        targets[i],
+                        partSlot,
+                        part.prelude(),
+                        split.connection() == ConnectionUse.SHARED ? connections : null,
+                        dispatch,
+                        request);
+            }
+        } finally {
+            encoded.release(); // each part holds its own reference, to its slice
         }
     }
 

@@ -98,7 +98,7 @@ final class SplitMerge {
             }
             case ALL_OK -> {
                 for (ByteBuf reply : replies) {
-                    if (!reply.toString(StandardCharsets.US_ASCII).equals("+OK\r\n")) {
+                    if (!isOk(reply)) {
                         yield reply.retainedDuplicate();
                     }
                 }
@@ -152,6 +152,16 @@ final class SplitMerge {
             merged.writeBytes(elements[i], elements[i].readerIndex(), elements[i].readableBytes());
         }
         return merged;
+    }
+
+    private static boolean isOk(ByteBuf reply) {
+        int at = reply.readerIndex();
+        return reply.readableBytes() == 5
+                && reply.getByte(at) == '+'
+                && reply.getByte(at + 1) == 'O'
+                && reply.getByte(at + 2) == 'K'
+                && reply.getByte(at + 3) == '\r'
+                && reply.getByte(at + 4) == '\n';
     }
 
     private static byte type(ByteBuf reply) {

@@ -14,17 +14,27 @@ public final class RespWriter {
 
     /** A RESP array of bulk strings. */
     public static ByteBuf array(ByteBufAllocator alloc, List<byte[]> args) {
+        ByteBuf buf = alloc.buffer(arrayLength(args));
+        writeArray(buf, args);
+        return buf;
+    }
+
+    /** How many bytes {@link #writeArray} writes for {@code args}. */
+    public static int arrayLength(List<byte[]> args) {
         int size = arrayHeaderLength(args.size());
         for (byte[] arg : args) {
             size += bulkHeaderLength(arg.length) + arg.length + 2;
         }
-        ByteBuf buf = alloc.buffer(size);
+        return size;
+    }
+
+    /** Writes a RESP array of bulk strings to {@code buf}. */
+    public static void writeArray(ByteBuf buf, List<byte[]> args) {
         writeHeader(buf, '*', args.size());
         for (byte[] arg : args) {
             writeHeader(buf, '$', arg.length);
             buf.writeBytes(arg).writeBytes(CRLF);
         }
-        return buf;
     }
 
     /** A command the proxy sends itself (a greeting, a login), given as text: a RESP array of UTF-8 bulk strings. */
@@ -67,7 +77,11 @@ public final class RespWriter {
     /** Writes "<type><n>\r\n". */
     public static void writeHeader(ByteBuf buf, char type, long n) {
         buf.writeByte(type);
-        buf.writeCharSequence(Long.toString(n), StandardCharsets.US_ASCII);
+        if (n >= 0 && n < 10) {
+            buf.writeByte('0' + (int) n); // most headers: a command's few arguments, a short argument
+        } else {
+            buf.writeCharSequence(Long.toString(n), StandardCharsets.US_ASCII);
+        }
         buf.writeBytes(CRLF);
     }
 
@@ -80,6 +94,9 @@ public final class RespWriter {
     }
 
     private static int digits(long n) {
+        if (n >= 0 && n < 10) {
+            return 1;
+        }
         return Long.toString(n).length();
     }
 
