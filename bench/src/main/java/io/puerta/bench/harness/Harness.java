@@ -237,7 +237,7 @@ public final class Harness {
             long mongoMillis = quick ? 2_000 : 10_000;
             // warm-up, the driver's JIT included: the first seconds of a new JVM's driver run at half speed
             long warmUp = quick ? 2_000 : 5_000;
-            MongoWorkload.run(mongoPorts.get(0), 8, warmUp);
+            MongoWorkload.run(mongoPorts.get(0), 8, 2 * warmUp); // the servers' JIT too
             for (Target proxy : mongoProxies) {
                 MongoWorkload.run(proxy.port(), 8, warmUp);
             }
@@ -306,18 +306,26 @@ public final class Harness {
                     Locale.ROOT,
                     "%n## MongoDB (8 driver threads, insert + find by _id, %d s per run; servers, Puerta and the driver"
                             + " each in its own process)%n%n"
-                            + "| target | ops/s (median of %d) | proxy's CPU µs per driver operation |%n|---|---|---|%n"
-                            + "| direct | %,.0f | – |%n",
+                            + "| target | ops/s (median of %d) | against the floor | proxy's CPU µs per driver"
+                            + " operation |%n|---|---|---|---|%n"
+                            + "| direct | %,.0f | – | – |%n",
                     mongoMillis / 1000,
                     rounds,
                     median(mongoDirect)));
+            Target mongoFloor = mongoProxies.get(mongoProxies.size() - 1); // the relay, added last
             for (Target proxy : mongoProxies) {
                 report.append(String.format(
                         Locale.ROOT,
-                        "| %s | %,.0f (%.2f× direct) | %.2f |%n",
+                        "| %s | %,.0f (%.2f× direct) | %s | %.2f |%n",
                         proxy.name(),
                         median(mongoProxied.get(proxy)),
                         median(mongoProxied.get(proxy)) / median(mongoDirect),
+                        proxy == mongoFloor
+                                ? "–"
+                                : String.format(
+                                        Locale.ROOT,
+                                        "%.2f×",
+                                        median(mongoProxied.get(proxy)) / median(mongoProxied.get(mongoFloor))),
                         median(mongoCpu.get(proxy))));
             }
             report.append(String.format(
@@ -466,8 +474,9 @@ public final class Harness {
     }
 
     /**
-     * The standalone proxies against the floor (a Netty relay that neither parses nor routes): throughput ratios
-     * per test, and CPU per request as a multiple of the floor's.
+     * The proxies against the floor (a Netty relay that neither parses nor routes): throughput ratios per test,
+     * and CPU per request as a multiple of the floor's; then the floor against each direct client, which is what a
+     * hop costs before any proxy does anything.
      */
     private static void floor(
             StringBuilder out,
@@ -490,7 +499,9 @@ public final class Harness {
                     .append("---|".repeat(TEST_NAMES.length + 1))
                     .append('\n');
             for (Target target : targets) {
-                if (!target.group().equals("standalone") || target.pid() < 0 || target == floor) {
+                boolean proxy =
+                        target.group().equals("standalone") || target.group().equals("cluster");
+                if (!proxy || target.pid() < 0 || target == floor) {
                     continue;
                 }
                 out.append("| ").append(target.name()).append(" |");
@@ -509,6 +520,22 @@ public final class Harness {
                                 ? " – |"
                                 : String.format(Locale.ROOT, " %.2f× |", median(ownCpu) / median(baseCpu)));
                 out.append('\n');
+            }
+            // what a hop costs by itself: the floor against each direct client (no CPU of theirs is measured)
+            for (Target direct : targets) {
+                if (direct.pid() >= 0) {
+                    continue;
+                }
+                out.append("| the floor itself, against ").append(direct.name()).append(" |");
+                for (String test : TEST_NAMES) {
+                    List<RedisBenchmarkRun.Result> own = results.get(key(floor, pipeline, test));
+                    List<RedisBenchmarkRun.Result> base = results.get(key(direct, pipeline, test));
+                    out.append(
+                            own == null || base == null
+                                    ? " – |"
+                                    : String.format(Locale.ROOT, " %.2f× |", medianRps(own) / medianRps(base)));
+                }
+                out.append(" – |\n");
             }
         }
     }
