@@ -341,6 +341,15 @@ public abstract class ShardedRouterBase implements Router, CommandDescriber {
         }
     }
 
+    private static byte[] firstKeyOf(int part, int[] partOfKey, byte[][] keyBytes) {
+        for (int i = 0; i < partOfKey.length; i++) {
+            if (partOfKey[i] == part) {
+                return keyBytes[i];
+            }
+        }
+        throw new IllegalStateException("part " + part + " has no key");
+    }
+
     private RouteDecision splittable(RespCommand command, CommandSpec spec) {
         List<Integer> keys = KeyPositions.of(spec, command);
         if (keys == null || keys.isEmpty()) {
@@ -348,13 +357,15 @@ public abstract class ShardedRouterBase implements Router, CommandDescriber {
             return live.isEmpty() ? noOwner() : RouteDecision.forward(live.get(0));
         }
         // One part per group: per server, or per slot where the servers refuse multi-slot commands (a cluster).
+        // First each key's part, then each part's arguments, each list made once and whole (a record copies what is
+        // not an immutable list already).
+        int keyCount = keys.size();
+        int[] partOfKey = new int[keyCount];
+        byte[][] keyBytes = new byte[keyCount][];
         List<Object> partGroups = new ArrayList<>();
         List<Backend> partServers = new ArrayList<>();
-        List<List<byte[]>> partArgs = new ArrayList<>();
-        List<List<byte[]>> partKeys = new ArrayList<>();
-        List<List<Integer>> partPositions = new ArrayList<>();
-        byte[] name = command.argBytes(0);
-        for (int i = 0; i < keys.size(); i++) {
+        List<Integer> partSizes = new ArrayList<>();
+        for (int i = 0; i < keyCount; i++) {
             byte[] key = command.argBytes(keys.get(i));
             Backend owner = ownerOf(key);
             if (owner == null) {
@@ -366,36 +377,54 @@ public abstract class ShardedRouterBase implements Router, CommandDescriber {
                 part = partGroups.size();
                 partGroups.add(group);
                 partServers.add(owner);
-                List<byte[]> args = new ArrayList<>();
-                args.add(name);
-                partArgs.add(args);
-                partKeys.add(new ArrayList<>());
-                partPositions.add(new ArrayList<>());
+                partSizes.add(0);
             }
-            for (int j = 0; j < spec.step(); j++) {
-                partArgs.get(part).add(command.argBytes(keys.get(i) + j));
-            }
-            partKeys.get(part).add(key);
-            partPositions.get(part).add(i);
+            partOfKey[i] = part;
+            keyBytes[i] = key;
+            partSizes.set(part, partSizes.get(part) + 1);
         }
+        int partCount = partGroups.size();
         if (spec.readOnly()) {
-            for (int p = 0; p < partServers.size(); p++) {
-                partServers.set(p, readFrom(partServers.get(p), partKeys.get(p).get(0)));
+            for (int p = 0; p < partCount; p++) {
+                partServers.set(p, readFrom(partServers.get(p), firstKeyOf(p, partOfKey, keyBytes)));
             }
         }
-        if (partServers.size() == 1) {
+        if (partCount == 1) {
             // one server: the original bytes, unchanged
-            return forwardTo(partServers.get(0), preludeFor(partServers.get(0), partKeys.get(0)));
+            return forwardTo(partServers.get(0), preludeFor(partServers.get(0), List.of(keyBytes)));
         }
-        List<SplitPart> parts = new ArrayList<>();
-        for (int p = 0; p < partServers.size(); p++) {
+        int step = spec.step();
+        byte[][][] partArgs = new byte[partCount][][];
+        byte[][][] partKeys = new byte[partCount][][];
+        Integer[][] partPositions = new Integer[partCount][];
+        int[] filled = new int[partCount];
+        byte[] name = command.argBytes(0);
+        for (int p = 0; p < partCount; p++) {
+            int size = partSizes.get(p);
+            partArgs[p] = new byte[1 + size * step][];
+            partArgs[p][0] = name;
+            partKeys[p] = new byte[size][];
+            partPositions[p] = new Integer[size];
+        }
+        for (int i = 0; i < keyCount; i++) {
+            int p = partOfKey[i];
+            int n = filled[p]++;
+            partArgs[p][1 + n * step] = keyBytes[i];
+            for (int j = 1; j < step; j++) {
+                partArgs[p][1 + n * step + j] = command.argBytes(keys.get(i) + j);
+            }
+            partKeys[p][n] = keyBytes[i];
+            partPositions[p][n] = i;
+        }
+        List<SplitPart> parts = new ArrayList<>(partCount);
+        for (int p = 0; p < partCount; p++) {
             RouteDecision check = forwardTo(partServers.get(p), null);
             if (check instanceof RouteDecision.Fail) {
                 return check;
             }
             Backend server = partServers.get(p);
-            parts.add(
-                    new SplitPart(server, partArgs.get(p), partPositions.get(p), preludeFor(server, partKeys.get(p))));
+            parts.add(new SplitPart(
+                    server, List.of(partArgs[p]), List.of(partPositions[p]), preludeFor(server, List.of(partKeys[p]))));
         }
         MergeKind merge =
                 switch (command.name()) {
