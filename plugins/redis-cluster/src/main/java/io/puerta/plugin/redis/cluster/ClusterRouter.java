@@ -45,15 +45,6 @@ final class ClusterRouter extends ShardedRouterBase implements RedirectAware, St
     private byte[] lastKey; // the key whose slot was computed last, and that slot (routing stage only)
     private int lastSlot;
 
-    // each slot's group, boxed once: comparing keys' groups allocates nothing
-    private static final Integer[] SLOT_GROUPS = new Integer[HashSlot.SLOTS];
-
-    static {
-        for (int slot = 0; slot < HashSlot.SLOTS; slot++) {
-            SLOT_GROUPS[slot] = slot;
-        }
-    }
-
     ClusterRouter(
             ClusterTopology topology,
             SlotMap initial,
@@ -150,7 +141,7 @@ final class ClusterRouter extends ShardedRouterBase implements RedirectAware, St
 
     @Override
     protected Object groupOf(byte[] key, Backend owner) {
-        return SLOT_GROUPS[slotOf(key)];
+        return slotOf(key);
     }
 
     /**

@@ -260,13 +260,14 @@ public abstract class ShardedRouterBase implements Router, CommandDescriber {
         List<byte[]> keyBytes = new ArrayList<>(keys.size());
         Backend owner = null;
         Object group = null;
+        boolean together = keys.size() > 1; // one key needs no group check
         for (int index : keys) {
             byte[] key = command.argBytes(index);
             Backend keyOwner = ownerOf(key);
             if (keyOwner == null) {
                 return noOwner();
             }
-            Object keyGroup = groupOf(key, keyOwner);
+            Object keyGroup = together ? groupOf(key, keyOwner) : null;
             if (group != null && !group.equals(keyGroup)) {
                 return crossSlot(command.name());
             }
