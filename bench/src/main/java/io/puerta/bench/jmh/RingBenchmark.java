@@ -5,6 +5,7 @@ import com.codahale.metrics.MetricRegistry;
 import com.typesafe.config.Config;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.DefaultEventLoop;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.puerta.runtime.backend.BackendConnector;
 import io.puerta.runtime.backend.BackendRegistry;
@@ -15,6 +16,7 @@ import io.puerta.runtime.frontdoor.resp.PendingReply;
 import io.puerta.runtime.frontdoor.resp.RespDispatcher;
 import io.puerta.runtime.metrics.RuntimeMetrics;
 import io.puerta.runtime.pipeline.EventLoopSink;
+import io.puerta.runtime.pipeline.LoopRingSink;
 import io.puerta.runtime.pipeline.RequestSink;
 import io.puerta.runtime.pipeline.RingSink;
 import io.puerta.runtime.pipeline.RouterGuard;
@@ -52,9 +54,11 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The hand-off from an I/O thread to routing: a batch of 64 decoded requests published into the Disruptor ring and
- * answered by the routing stage ({@code ring}, {@link RingSink}), against the same requests routed on the calling
- * thread under the stage's lock ({@code event-loop}, {@link EventLoopSink}). The router answers at once, so this is the cost of the hand-off itself.
+ * The hand-off from an I/O thread to routing: a batch of 64 decoded requests, read on an event loop, published and
+ * answered by the routing stage. {@code ring-per-loop} ({@link LoopRingSink}, the default): the loop's own ring,
+ * drained by the loop after the turn that read them; {@code ring} ({@link RingSink}): one ring to the routing thread;
+ * {@code event-loop} ({@link EventLoopSink}): routed on the loop as read, under the stage's lock. The router answers
+ * at once, so this is the cost of the hand-off itself. Each batch is one task handed to the loop, in every mode.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -67,11 +71,14 @@ public class RingBenchmark {
     private static final int BATCH = 64;
     private static final ByteBuffer OK = ByteBuffer.wrap("+OK\r\n".getBytes(StandardCharsets.US_ASCII));
 
-    @Param({"ring", "event-loop"})
+    @Param({"ring-per-loop", "ring", "event-loop"})
     public String mode;
 
+    /** Only {@code ring} has a thread that waits: the others ignore it. */
     @Param({"signal-when-asleep", "timeout-blocking", "yielding"})
     public String waitStrategy;
+
+    private DefaultEventLoop loop;
 
     private RequestSink sink;
     private RespDispatcher dispatcher;
@@ -115,7 +122,12 @@ public class RingBenchmark {
         WaitStrategyName wait = WaitStrategyName.fromConfigName(waitStrategy).orElseThrow();
         Settings.Pipeline pipeline =
                 new Settings.Pipeline(16384, wait, 256, io.puerta.runtime.config.PipelineMode.RING);
-        sink = mode.equals("ring") ? new RingSink(pipeline) : new EventLoopSink(256, 16384);
+        sink = switch (mode) {
+            case "ring" -> new RingSink(pipeline);
+            case "ring-per-loop" -> new LoopRingSink(16384, 256);
+            default -> new EventLoopSink(256, 16384);
+        };
+        loop = new DefaultEventLoop();
         dispatcher = new RespDispatcher(guard, backends, sink);
         decoder = new EmbeddedChannel(
                 new RespRequestDecoder(Fixtures.CLIENT, new RespLimits(1 << 20, 64 << 20, 64 << 10, 128L << 20)));
@@ -123,16 +135,27 @@ public class RingBenchmark {
     }
 
     @TearDown(Level.Trial)
-    public void tearDown() {
+    public void tearDown() throws InterruptedException {
         sink.close();
+        loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).await();
     }
 
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public void handOffAndAnswer() {
-        decoder.writeInbound(input.retainedDuplicate());
         List<PendingReply> replies = new ArrayList<>(BATCH);
         answered.set(0);
+        loop.execute(() -> readBatch(replies)); // a turn of the loop reads the batch, as an I/O thread would
+        while (answered.get() < BATCH) {
+            Thread.onSpinWait();
+        }
+        for (PendingReply reply : replies) {
+            reply.takeReply().release();
+        }
+    }
+
+    private void readBatch(List<PendingReply> replies) {
+        decoder.writeInbound(input.retainedDuplicate());
         RespRequest request;
         while ((request = decoder.readInbound()) != null) {
             PendingReply reply = new PendingReply(listener, false);
@@ -142,11 +165,5 @@ public class RingBenchmark {
             }
         }
         sink.endOfRead();
-        while (answered.get() < BATCH) {
-            Thread.onSpinWait();
-        }
-        for (PendingReply reply : replies) {
-            reply.takeReply().release();
-        }
     }
 }
