@@ -10,8 +10,9 @@ import io.netty.channel.ChannelPromise;
  * Counts the bytes clients send and are sent, at the head of every client pipeline (as on the wire).
  *
  * <p>One per connection: the bytes of a turn's replies are summed here and added to the shared counter once per
- * flush (bytes written and never flushed never reach the wire, and are not counted). The shared counters are written by every I/O thread, and one addition per reply written made their
- * cache line travel between the cores for each of them (a few percent of the CPU at pipeline 16).
+ * flush (bytes written and never flushed never reach the wire, and are not counted). The shared counters are
+ * written by every I/O thread, and one addition per reply written made their cache line travel between the cores
+ * for each of them (a few percent of the CPU at pipeline 16).
  */
 final class ByteCounter extends ChannelDuplexHandler {
 
