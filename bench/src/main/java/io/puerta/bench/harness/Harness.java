@@ -505,14 +505,7 @@ public final class Harness {
                     continue;
                 }
                 out.append("| ").append(target.name()).append(" |");
-                for (String test : TEST_NAMES) {
-                    List<RedisBenchmarkRun.Result> own = results.get(key(target, pipeline, test));
-                    List<RedisBenchmarkRun.Result> base = results.get(key(floor, pipeline, test));
-                    out.append(
-                            own == null || base == null
-                                    ? " – |"
-                                    : String.format(Locale.ROOT, " %.2f× |", medianRps(own) / medianRps(base)));
-                }
+                throughputRatios(out, results, pipeline, target, floor);
                 List<Double> ownCpu = cpu.get(key(target, pipeline, "cpu"));
                 List<Double> baseCpu = cpu.get(key(floor, pipeline, "cpu"));
                 out.append(
@@ -527,16 +520,26 @@ public final class Harness {
                     continue;
                 }
                 out.append("| the floor itself, against ").append(direct.name()).append(" |");
-                for (String test : TEST_NAMES) {
-                    List<RedisBenchmarkRun.Result> own = results.get(key(floor, pipeline, test));
-                    List<RedisBenchmarkRun.Result> base = results.get(key(direct, pipeline, test));
-                    out.append(
-                            own == null || base == null
-                                    ? " – |"
-                                    : String.format(Locale.ROOT, " %.2f× |", medianRps(own) / medianRps(base)));
-                }
+                throughputRatios(out, results, pipeline, floor, direct);
                 out.append(" – |\n");
             }
+        }
+    }
+
+    /** One cell per test: {@code target}'s median throughput as a multiple of {@code base}'s. */
+    private static void throughputRatios(
+            StringBuilder out,
+            Map<String, List<RedisBenchmarkRun.Result>> results,
+            int pipeline,
+            Target target,
+            Target base) {
+        for (String test : TEST_NAMES) {
+            List<RedisBenchmarkRun.Result> own = results.get(key(target, pipeline, test));
+            List<RedisBenchmarkRun.Result> reference = results.get(key(base, pipeline, test));
+            out.append(
+                    own == null || reference == null
+                            ? " – |"
+                            : String.format(Locale.ROOT, " %.2f× |", medianRps(own) / medianRps(reference)));
         }
     }
 
