@@ -173,7 +173,7 @@ public final class LoopRingSink implements RequestSink {
 
         LoopRing(EventLoop loop) {
             this.loop = loop;
-            this.ring = RingBuffer.createSingleProducer(RequestEvent::new, ringSize);
+            this.ring = RingBuffer.createSingleProducer(RequestEvent::new, ringSize, PolledOnlyWaitStrategy.INSTANCE);
             this.poller = ring.newPoller();
             ring.addGatingSequences(poller.getSequence());
             this.stage = new RoutingStage(maxBatch, true);
