@@ -350,7 +350,7 @@ public final class BackendConnection extends ReconnectingConnection<ReplySlot> {
                 closeBecause(reason);
                 return;
             }
-            if (++repliesSeen % RuntimeMetrics.LATENCY_SAMPLE == 0) {
+            if (RuntimeMetrics.sampled(repliesSeen++)) {
                 latency.update((System.nanoTime() - slot.sentAtNanos()) / 1000);
             }
             slot.complete(reply);

@@ -45,6 +45,7 @@ final class ClientConnection extends ClientConnectionBase implements ClientSessi
     private final RespLogin login;
 
     private final RespClients clients;
+    private final ReplyCoalescer coalescer;
 
     // event loop only
     private final ArrayDeque<PendingReply> pending = new ArrayDeque<>();
@@ -53,6 +54,15 @@ final class ClientConnection extends ClientConnectionBase implements ClientSessi
 
     private boolean checking;
     private int timedCount;
+    /**
+     * When the read in progress arrived: the clock is read once per read, not once per request (clock_gettime took
+     * 3% of the CPU samples at pipeline 16, read at each request and each reply).
+     */
+    private long readNanos;
+
+    private boolean readStamped;
+    /** Requests accepted since the last read completed: the requests meter is marked once per read, not per request. */
+    private int acceptedUnmarked;
 
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final Runnable drainTask = this::drain;
@@ -68,6 +78,7 @@ final class ClientConnection extends ClientConnectionBase implements ClientSessi
             RespClients clients) {
         super(channel, metrics.clientConnections());
         this.clients = clients;
+        this.coalescer = new ReplyCoalescer(channel);
         this.sink = sink;
         this.dispatcher = dispatcher;
         this.limits = limits;
@@ -118,6 +129,8 @@ final class ClientConnection extends ClientConnectionBase implements ClientSessi
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        readStamped = false;
+        markAccepted();
         sink.endOfRead();
         updateAutoRead();
     }
@@ -137,6 +150,7 @@ final class ClientConnection extends ClientConnectionBase implements ClientSessi
         backlog.discardAll();
         releaseHeld();
         releaseCompleted();
+        markAccepted();
         sink.endOfRead(); // requests decoded from the last bytes of a closing connection had no read end
         session.close();
         clients.remove(session);
@@ -167,10 +181,10 @@ final class ClientConnection extends ClientConnectionBase implements ClientSessi
                     pending.size(), limits.maxPendingPerClient()));
             return;
         }
-        metrics.requests().mark();
+        acceptedUnmarked++;
         PendingReply reply = new PendingReply(this, false);
         // the command's name is filled in by the routing stage, which reads it anyway: no per-request work here
-        reply.readNanos = System.nanoTime();
+        reply.readNanos = readStamp();
         reply.argCount = request.argCount();
         pending.add(reply);
         outstanding = pending.size();
@@ -180,13 +194,35 @@ final class ClientConnection extends ClientConnectionBase implements ClientSessi
         backlog.submit(dispatcher, request, reply);
     }
 
-    /** A reply is written: times it (a sample for the latency histogram, every one against the slow log). */
-    private void timed(PendingReply reply) {
+    /**
+     * Marks the requests meter with the requests of a read. A meter's mark updates shared LongAdders that both I/O
+     * threads hit: once per request at pipeline 16 it took 1.5% of the CPU samples.
+     */
+    private void markAccepted() {
+        if (acceptedUnmarked > 0) {
+            metrics.requests().mark(acceptedUnmarked);
+            acceptedUnmarked = 0;
+        }
+    }
+
+    private long readStamp() {
+        if (!readStamped) {
+            readNanos = System.nanoTime();
+            readStamped = true;
+        }
+        return readNanos;
+    }
+
+    /**
+     * A reply is written at {@code nowNanos} (one clock reading per drain): times it (a sample for the latency
+     * histogram, every one against the slow log).
+     */
+    private void timed(PendingReply reply, long nowNanos) {
         if (reply.command == null) {
             return; // answered before routing: a protocol error, a login
         }
-        long nanos = System.nanoTime() - reply.readNanos;
-        if (++timedCount % RuntimeMetrics.LATENCY_SAMPLE == 0) {
+        long nanos = nowNanos - reply.readNanos;
+        if (RuntimeMetrics.sampled(timedCount++)) {
             metrics.latency().update(nanos / 1000);
             metrics.commandLatency(reply.command).update(nanos / 1000);
         }
@@ -261,6 +297,7 @@ final class ClientConnection extends ClientConnectionBase implements ClientSessi
         while (!checking && held != null && (next = held.poll()) != null) {
             read(next);
         }
+        readStamped = false;
         updateAutoRead();
     }
 
@@ -322,9 +359,11 @@ final class ClientConnection extends ClientConnectionBase implements ClientSessi
             return;
         }
         boolean wrote = false;
+        long now = System.nanoTime();
         PendingReply head;
         while ((head = pending.peek()) != null) {
             if (head.stream() != null) {
+                coalescer.writeOut();
                 drainStream(head.stream());
                 return;
             }
@@ -335,15 +374,21 @@ final class ClientConnection extends ClientConnectionBase implements ClientSessi
             pending.poll();
             if (head.closeAfter()) {
                 // a protocol error's answer (never routed, so never silenced), then the end
-                timed(head);
+                timed(head, now);
+                coalescer.writeOut();
                 channel.writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE);
                 outstanding = pending.size();
                 return;
             }
-            wrote |= write(head, reply);
+            reply = toWrite(head, reply, now);
+            if (reply != null) {
+                coalescer.add(reply);
+                wrote = true;
+            }
         }
         outstanding = pending.size();
         if (wrote) {
+            coalescer.writeOut();
             channel.flush();
         }
         if (closing && pending.isEmpty() && backlog.isEmpty() && !checking) {
@@ -378,7 +423,11 @@ final class ClientConnection extends ClientConnectionBase implements ClientSessi
                     break;
                 }
                 it.remove();
-                wrote |= write(follower, reply);
+                reply = toWrite(follower, reply, System.nanoTime());
+                if (reply != null) {
+                    channel.write(reply, channel.voidPromise());
+                    wrote = true;
+                }
                 continue;
             }
             ByteBuf empty = follower.takeReply();
@@ -419,17 +468,16 @@ final class ClientConnection extends ClientConnectionBase implements ClientSessi
     }
 
     /**
-     * Writes a completed reply taken from its place (without flushing), or drops it when the client asked for no
-     * replies (CLIENT REPLY OFF or SKIP); times it either way. Whether anything was written.
+     * A completed reply taken from its place, timed: the reply to write, or null when the client asked for no
+     * replies (CLIENT REPLY OFF or SKIP), the reply then released.
      */
-    private boolean write(PendingReply done, ByteBuf reply) {
-        timed(done);
+    private ByteBuf toWrite(PendingReply done, ByteBuf reply, long nowNanos) {
+        timed(done, nowNanos);
         if (done.silent) {
             reply.release();
-            return false;
+            return null;
         }
-        channel.write(reply, channel.voidPromise());
-        return true;
+        return reply;
     }
 
     private void releaseCompleted() {

@@ -51,7 +51,9 @@ public final class ClientSession {
     String libName;
     String libVersion;
     String lastCommand = "NULL";
-    long lastCommandMillis = createdMillis;
+    /** When the latest command was read (System.nanoTime): the front door's clock reading, not one more. */
+    long lastCommandNanos = System.nanoTime();
+
     boolean noEvict;
     boolean noTouch;
     volatile String user = "default";
@@ -257,10 +259,10 @@ public final class ClientSession {
         return subscription != null;
     }
 
-    /** Routing stage: the client's latest command, for CLIENT LIST. */
-    void ran(String command) {
+    /** Routing stage: the client's latest command, read at {@code readNanos}, for CLIENT LIST. */
+    void ran(String command, long readNanos) {
         lastCommand = command;
-        lastCommandMillis = System.currentTimeMillis();
+        lastCommandNanos = readNanos;
     }
 
     /** Whether the client has left. */

@@ -480,7 +480,7 @@ final class ConnectionCommands {
                 + " fd=-1"
                 + " name=" + (client.name == null ? "" : client.name)
                 + " age=" + (now - client.createdMillis) / 1000
-                + " idle=" + (now - client.lastCommandMillis) / 1000
+                + " idle=" + (System.nanoTime() - client.lastCommandNanos) / 1_000_000_000
                 + " flags=" + flags
                 + " db=" + setup.database()
                 + " sub=0 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0"

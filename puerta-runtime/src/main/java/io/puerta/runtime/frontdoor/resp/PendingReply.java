@@ -19,7 +19,8 @@ public final class PendingReply extends ReplySlot {
     private final boolean closeAfter;
     private volatile ByteBuf reply;
     private volatile ReplyStream stream;
-    // for latency and the slow log. readNanos and argCount: written and read on the client's event loop. command:
+    // for latency and the slow log. readNanos and argCount: written on the client's event loop before the request
+    // is published to the routing stage (which reads readNanos for CLIENT LIST's idle), read there. command:
     // written on the routing stage before the request goes on, read on the client's event loop after the reply
     // completed (the volatile reply orders the two)
     long readNanos;

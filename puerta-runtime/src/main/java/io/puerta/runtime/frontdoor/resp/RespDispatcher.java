@@ -126,7 +126,7 @@ public final class RespDispatcher implements StageHandler<RespRequest, ReplySlot
             }
             if (session != null) {
                 request.setup(session.setup()); // as the client's earlier requests left it (HELLO, SELECT)
-                session.ran(name);
+                session.ran(name, reply instanceof PendingReply pending ? pending.readNanos : System.nanoTime());
                 // CLIENT REPLY itself is never silenced by the mode it changes: ON answers OK even after OFF
                 if (!ConnectionCommands.isClientReply(request)
                         && session.silenced()

@@ -3,6 +3,7 @@ package io.puerta.runtime.frontdoor.resp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.codahale.metrics.Counter;
@@ -91,8 +92,8 @@ class ClientConnectionTest {
         assertEquals("+first\r\n", readReply());
         assertNull(channel.readOutbound());
         complete(1, "+second\r\n");
-        assertEquals("+second\r\n", readReply());
-        assertEquals("+third\r\n", readReply());
+        assertEquals("+second\r\n+third\r\n", readReply(), "the replies of one drain, in one buffer");
+        assertNull(channel.readOutbound());
         assertEquals(0, client.repliesOwed());
         assertTrue(channel.isActive());
     }
@@ -163,8 +164,7 @@ class ClientConnectionTest {
         assertTrue(channel.isActive(), "two replies are owed");
         complete(1, "+second\r\n");
         complete(0, "+first\r\n");
-        assertEquals("+first\r\n", readReply());
-        assertEquals("+second\r\n", readReply());
+        assertEquals("+first\r\n+second\r\n", readReply());
         assertFalse(channel.isActive(), "closed once the last reply is written");
     }
 
@@ -178,6 +178,38 @@ class ClientConnectionTest {
         assertTrue(sink.published.isEmpty());
         assertEquals(1, sink.controls.size(), "the router hears that the client left");
         assertEquals(0, metrics.clientConnections().getCount());
+    }
+
+    @Test
+    void aLargeReplyIsWrittenAsItIsBetweenGatheredSmallOnes() {
+        channel.writeInbound(Unpooled.copiedBuffer(PING.repeat(5), StandardCharsets.US_ASCII));
+        String large = "+" + "x".repeat(ReplyCoalescer.SMALL_REPLY) + "\r\n";
+        complete(4, "+e\r\n");
+        complete(3, "+d\r\n");
+        complete(2, large);
+        complete(1, "+b\r\n");
+        complete(0, "+a\r\n");
+        assertEquals("+a\r\n+b\r\n", readReply(), "the small replies before the large one, gathered");
+        assertEquals(large, readReply(), "the large one by itself, not copied");
+        assertEquals("+d\r\n+e\r\n", readReply());
+        assertNull(channel.readOutbound());
+        assertEquals(0, client.repliesOwed());
+    }
+
+    @Test
+    void aLoneReplyIsWrittenAsItIs() {
+        channel.writeInbound(Unpooled.copiedBuffer(PING, StandardCharsets.US_ASCII));
+        ByteBuf reply = Unpooled.copiedBuffer("+PONG\r\n", StandardCharsets.US_ASCII);
+        RecordingSink.Published published = sink.published.get(0);
+        ((RespRequest) published.message()).release();
+        ((ReplySlot) published.context()).complete(reply);
+        channel.runPendingTasks();
+        ByteBuf written = channel.readOutbound();
+        try {
+            assertSame(reply, written, "one reply is not copied");
+        } finally {
+            written.release();
+        }
     }
 
     /** Answers published request {@code index} as a backend would, from the routing stage's side. */

@@ -120,6 +120,10 @@ class ClusterRespThreeTest {
             assertEquals('=', list.type());
             assertTrue(list.text().contains("id=" + otherId + " "), list.text());
             assertTrue(list.text().contains(" name=other ") && list.text().contains(" lib-name=tester"), list.text());
+            for (String line : list.text().split("\n")) {
+                // both clients ran a command a moment ago: idle, in seconds, is 0 (the read time of their latest)
+                assertTrue(line.contains(" idle=0 "), line);
+            }
             assertTrue(me.call("CLIENT", "TRACKING", "on").isError());
 
             assertEquals(
