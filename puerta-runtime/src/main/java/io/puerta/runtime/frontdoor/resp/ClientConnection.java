@@ -15,6 +15,7 @@ import io.puerta.runtime.pipeline.RequestSink;
 import io.puerta.runtime.protocol.resp.RespProtocolError;
 import io.puerta.runtime.protocol.resp.RespRequest;
 import io.puerta.runtime.protocol.resp.RespWriter;
+import io.puerta.runtime.transport.WriteCoalescer;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.concurrent.RejectedExecutionException;
@@ -45,7 +46,7 @@ final class ClientConnection extends ClientConnectionBase implements ClientSessi
     private final RespLogin login;
 
     private final RespClients clients;
-    private final ReplyCoalescer coalescer;
+    private final WriteCoalescer coalescer = new WriteCoalescer();
 
     // event loop only
     private final ArrayDeque<PendingReply> pending = new ArrayDeque<>();
@@ -78,7 +79,6 @@ final class ClientConnection extends ClientConnectionBase implements ClientSessi
             RespClients clients) {
         super(channel, metrics.clientConnections());
         this.clients = clients;
-        this.coalescer = new ReplyCoalescer(channel);
         this.sink = sink;
         this.dispatcher = dispatcher;
         this.limits = limits;
@@ -363,7 +363,7 @@ final class ClientConnection extends ClientConnectionBase implements ClientSessi
         PendingReply head;
         while ((head = pending.peek()) != null) {
             if (head.stream() != null) {
-                coalescer.writeOut();
+                coalescer.writeOut(channel);
                 drainStream(head.stream());
                 return;
             }
@@ -375,20 +375,20 @@ final class ClientConnection extends ClientConnectionBase implements ClientSessi
             if (head.closeAfter()) {
                 // a protocol error's answer (never routed, so never silenced), then the end
                 timed(head, now);
-                coalescer.writeOut();
+                coalescer.writeOut(channel);
                 channel.writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE);
                 outstanding = pending.size();
                 return;
             }
             reply = toWrite(head, reply, now);
             if (reply != null) {
-                coalescer.add(reply);
+                coalescer.add(channel, reply);
                 wrote = true;
             }
         }
         outstanding = pending.size();
         if (wrote) {
-            coalescer.writeOut();
+            coalescer.writeOut(channel);
             channel.flush();
         }
         if (closing && pending.isEmpty() && backlog.isEmpty() && !checking) {

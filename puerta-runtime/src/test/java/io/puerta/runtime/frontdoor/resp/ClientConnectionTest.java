@@ -183,7 +183,7 @@ class ClientConnectionTest {
     @Test
     void aLargeReplyIsWrittenAsItIsBetweenGatheredSmallOnes() {
         channel.writeInbound(Unpooled.copiedBuffer(PING.repeat(5), StandardCharsets.US_ASCII));
-        String large = "+" + "x".repeat(ReplyCoalescer.SMALL_REPLY) + "\r\n";
+        String large = "+" + "x".repeat(io.puerta.runtime.transport.WriteCoalescer.SMALL) + "\r\n";
         complete(4, "+e\r\n");
         complete(3, "+d\r\n");
         complete(2, large);
