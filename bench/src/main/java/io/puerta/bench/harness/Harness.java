@@ -3,6 +3,7 @@ package io.puerta.bench.harness;
 import io.puerta.runtime.testing.FreePorts;
 import io.puerta.runtime.testing.RedisServerProcess;
 import io.puerta.runtime.testing.TestCertificates;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,6 +27,9 @@ public final class Harness {
 
     private static final String TESTS = "get,set,incr,lpush,mset";
     private static final String[] TEST_NAMES = {"GET", "SET", "INCR", "LPUSH", "MSET (10 keys)"};
+    /** MSET through the cluster proxy with the keys redis-benchmark --cluster sends: one hash tag per command. */
+    private static final String TAGGED_MSET = "MSET (10 keys, one hash tag)";
+
     private static final int[] PIPELINES = {1, 16};
     /** The proxies' JVM: a fixed heap, and the parallel collector (least CPU of the JDK's collectors). */
     private static final String PUERTA_JAVA_OPTS = "-Xms512m -Xmx512m -XX:+UseParallelGC";
@@ -212,6 +216,15 @@ public final class Harness {
                         run.forEach((test, result) -> results.computeIfAbsent(
                                         key(target, pipeline, test), k -> new ArrayList<>())
                                 .add(result));
+                        if (target.cluster() || target.group().equals("cluster")) {
+                            // the direct client's MSET already is this command; through the proxy, run it too
+                            RedisBenchmarkRun.Result tagged = target.cluster()
+                                    ? run.get("MSET (10 keys)")
+                                    : RedisBenchmarkRun.runTaggedMset(
+                                            target.port(), pipeline, requests, tagPerMaster());
+                            results.computeIfAbsent(key(target, pipeline, TAGGED_MSET), k -> new ArrayList<>())
+                                    .add(tagged);
+                        }
                     }
                 }
             }
@@ -470,7 +483,68 @@ public final class Harness {
                 out.append('\n');
             }
         }
+        taggedMset(out, targets, results);
         floor(out, targets, results, cpu);
+    }
+
+    /**
+     * MSET as the direct cluster client sends it: {@code redis-benchmark --cluster} puts an MSET's 10 keys in one
+     * slot (a hash tag of the node its client talks to), while the same tool pointed at a proxy spreads them over 10
+     * slots, which Puerta must send as up to 10 commands. This table gives the proxy the direct client's commands.
+     */
+    private static void taggedMset(
+            StringBuilder out, List<Target> targets, Map<String, List<RedisBenchmarkRun.Result>> results) {
+        List<Target> cluster =
+                targets.stream().filter(t -> t.group().equals("cluster")).toList();
+        out.append("\n## MSET with the direct client's keys (10 keys with one hash tag per command, one tag per"
+                + " master)\n\n| pipeline |");
+        cluster.forEach(t -> out.append(' ').append(t.name()).append(" |"));
+        out.append("\n|---|").append("---|".repeat(cluster.size())).append('\n');
+        for (int pipeline : PIPELINES) {
+            out.append("| ").append(pipeline).append(" |");
+            Target reference = null;
+            for (Target target : cluster) {
+                List<RedisBenchmarkRun.Result> runs = results.get(key(target, pipeline, TAGGED_MSET));
+                if (runs == null) {
+                    out.append(" – |");
+                    continue;
+                }
+                out.append(String.format(
+                        Locale.ROOT,
+                        " %,.0f / %.2f ms",
+                        medianRps(runs),
+                        median(runs.stream()
+                                .map(RedisBenchmarkRun.Result::p99Ms)
+                                .toList())));
+                if (reference == null) {
+                    reference = target;
+                } else {
+                    out.append(String.format(
+                            Locale.ROOT,
+                            " (%.2f×)",
+                            medianRps(runs) / medianRps(results.get(key(reference, pipeline, TAGGED_MSET)))));
+                }
+                out.append(" |");
+            }
+            out.append('\n');
+        }
+    }
+
+    /**
+     * A hash tag for each master of the cluster redis-cli made, which splits the slots in three even, contiguous
+     * ranges: a tag whose slot lies near the middle of each range.
+     */
+    private static List<String> tagPerMaster() {
+        int slots = io.puerta.plugin.redis.cluster.HashSlot.SLOTS;
+        List<String> tags = new ArrayList<>();
+        for (int i = 0; tags.size() < 3; i++) {
+            String tag = "t" + i;
+            int slot = io.puerta.plugin.redis.cluster.HashSlot.of(tag.getBytes(StandardCharsets.US_ASCII));
+            if (Math.abs(slot - (2 * tags.size() + 1) * slots / 6) < 1000) {
+                tags.add(tag);
+            }
+        }
+        return tags;
     }
 
     /**

@@ -61,7 +61,57 @@ final class RedisBenchmarkRun {
             command.add("--cluster");
         }
         command.addAll(options);
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        return results(
+                port, new ProcessBuilder(command).redirectErrorStream(true).start());
+    }
+
+    /**
+     * MSET of 10 keys that share a hash tag, the command {@code redis-benchmark --cluster -t mset} sends, against a
+     * proxy: there redis-benchmark gives each client a tag of the node it talks to. Here one redis-benchmark per tag
+     * (one tag per master) runs at once, the clients and requests split among them. The rate is all their requests
+     * over the longest of their runs; the latencies are the worst of them.
+     */
+    static Result runTaggedMset(int port, int pipeline, int requests, List<String> tags)
+            throws IOException, InterruptedException {
+        List<Process> processes = new ArrayList<>();
+        for (String tag : tags) {
+            List<String> command = new ArrayList<>(List.of(
+                    "timeout",
+                    "300",
+                    "redis-benchmark",
+                    "-h",
+                    "127.0.0.1",
+                    "-p",
+                    Integer.toString(port),
+                    "-c",
+                    Integer.toString(50 / tags.size()),
+                    "-n",
+                    Integer.toString(requests / tags.size()),
+                    "-P",
+                    Integer.toString(pipeline),
+                    "-r",
+                    "100000",
+                    "--csv",
+                    "MSET"));
+            for (int key = 0; key < 10; key++) {
+                command.add("key:{" + tag + "}:__rand_int__");
+                command.add("xxx"); // redis-benchmark's own value: 3 bytes
+            }
+            processes.add(new ProcessBuilder(command).redirectErrorStream(true).start());
+        }
+        double seconds = 0; // the longest of the runs: all the requests were answered by then
+        double p99 = 0;
+        double mean = 0;
+        for (Process process : processes) {
+            Result result = results(port, process).values().iterator().next();
+            seconds = Math.max(seconds, (requests / tags.size()) / result.rps());
+            p99 = Math.max(p99, result.p99Ms());
+            mean = Math.max(mean, result.meanMs());
+        }
+        return new Result(tags.size() * (requests / tags.size()) / seconds, p99, mean);
+    }
+
+    private static Map<String, Result> results(int port, Process process) throws IOException, InterruptedException {
         Map<String, Result> results = new LinkedHashMap<>();
         List<String> output = new ArrayList<>();
         try (BufferedReader reader =
