@@ -46,9 +46,9 @@ final class ClientConnection extends ClientConnectionBase implements ClientSessi
     private final RespLogin login;
 
     private final RespClients clients;
-    private final WriteCoalescer coalescer = new WriteCoalescer();
 
     // event loop only
+    private final WriteCoalescer coalescer = new WriteCoalescer();
     private final ArrayDeque<PendingReply> pending = new ArrayDeque<>();
     /** While a login is checked, the requests read after it wait here, in order, for its outcome. */
     private ArrayDeque<Object> held;
