@@ -5,7 +5,7 @@
 # servers, twemproxy, the relay and Puerta (plain, and TLS clients on OpenSSL) interleaved over several rounds, with
 # one client too; a MongoDB driver workload through each client identifier; idle CPU; and 10,000 idle connections.
 # Prints a markdown report (also saved to bench/last-run.md).
-#   bench/run.sh              # 3 rounds, about 20 minutes on 2 cores
+#   bench/run.sh              # 3 rounds, about 25 minutes on 2 cores
 #   bench/run.sh --quick      # fewer requests per run, for a first look
 #   bench/run.sh --rounds 5
 # Installs redis-server, redis-tools (redis-cli, redis-benchmark), nutcracker and openssl from Debian when missing.
