@@ -125,7 +125,9 @@ class ClusterStatefulCommandsTest {
             messages.add(message);
         }
         assertEquals("news=one", messages.get(0));
-        assertEquals("alerts.*:alerts.disk=full", messages.get(1));
+        // not necessarily second: published at the master of its own slot, it crosses the cluster bus to the
+        // subscriber's node, and a message published there directly a moment later can arrive first (seen in CI)
+        assertTrue(messages.contains("alerts.*:alerts.disk=full"), messages.toString());
         for (RedisServerProcess master : cluster.masters()) {
             assertTrue(messages.contains("news=from-" + master.port()), messages.toString());
         }
