@@ -216,7 +216,7 @@ public final class Harness {
                         run.forEach((test, result) -> results.computeIfAbsent(
                                         key(target, pipeline, test), k -> new ArrayList<>())
                                 .add(result));
-                        if (target.cluster() || target.group().equals("cluster")) {
+                        if (target.group().equals("cluster")) {
                             // the direct client's MSET already is this command; through the proxy, run it too
                             RedisBenchmarkRun.Result tagged = target.cluster()
                                     ? run.get("MSET (10 keys)")

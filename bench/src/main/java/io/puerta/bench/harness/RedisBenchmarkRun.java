@@ -38,25 +38,9 @@ final class RedisBenchmarkRun {
     static Map<String, Result> run(
             int port, boolean cluster, int pipeline, int requests, String tests, List<String> options, int clients)
             throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(
-                "timeout", // a target that stops answering must not stall the run
-                "300",
-                "redis-benchmark",
-                "-h",
-                "127.0.0.1",
-                "-p",
-                Integer.toString(port),
-                "-c",
-                Integer.toString(clients),
-                "-n",
-                Integer.toString(requests),
-                "-P",
-                Integer.toString(pipeline),
-                "-r",
-                "100000",
-                "-t",
-                tests,
-                "--csv"));
+        List<String> command = command(port, clients, requests, pipeline);
+        command.add("-t");
+        command.add(tests);
         if (cluster) {
             command.add("--cluster");
         }
@@ -75,24 +59,8 @@ final class RedisBenchmarkRun {
             throws IOException, InterruptedException {
         List<Process> processes = new ArrayList<>();
         for (String tag : tags) {
-            List<String> command = new ArrayList<>(List.of(
-                    "timeout",
-                    "300",
-                    "redis-benchmark",
-                    "-h",
-                    "127.0.0.1",
-                    "-p",
-                    Integer.toString(port),
-                    "-c",
-                    Integer.toString(50 / tags.size()),
-                    "-n",
-                    Integer.toString(requests / tags.size()),
-                    "-P",
-                    Integer.toString(pipeline),
-                    "-r",
-                    "100000",
-                    "--csv",
-                    "MSET"));
+            List<String> command = command(port, 50 / tags.size(), requests / tags.size(), pipeline);
+            command.add("MSET");
             for (int key = 0; key < 10; key++) {
                 command.add("key:{" + tag + "}:__rand_int__");
                 command.add("xxx"); // redis-benchmark's own value: 3 bytes
@@ -109,6 +77,27 @@ final class RedisBenchmarkRun {
             mean = Math.max(mean, result.meanMs());
         }
         return new Result(tags.size() * (requests / tags.size()) / seconds, p99, mean);
+    }
+
+    /** redis-benchmark against one port, random keys from 100,000, CSV output; the tests or a command follow. */
+    private static List<String> command(int port, int clients, int requests, int pipeline) {
+        return new ArrayList<>(List.of(
+                "timeout", // a target that stops answering must not stall the run
+                "300",
+                "redis-benchmark",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                Integer.toString(port),
+                "-c",
+                Integer.toString(clients),
+                "-n",
+                Integer.toString(requests),
+                "-P",
+                Integer.toString(pipeline),
+                "-r",
+                "100000",
+                "--csv"));
     }
 
     private static Map<String, Result> results(int port, Process process) throws IOException, InterruptedException {
