@@ -190,6 +190,7 @@ public final class Harness {
             mongoProxies.add(new Target(
                     FLOOR + ", in front of one MongoDB server", "mongo", mongoRelayPort, mongoRelay.pid(), false));
 
+            List<String> tags = tagPerMaster(); // the tagged MSET's: one per master of the cluster
             log("warm-up (not measured): one short run against each target");
             for (Target target : targets) {
                 RedisBenchmarkRun.run(target.port(), target.cluster(), 16, 50_000, TESTS, target.options());
@@ -220,8 +221,7 @@ public final class Harness {
                             // the direct client's MSET already is this command; through the proxy, run it too
                             RedisBenchmarkRun.Result tagged = target.cluster()
                                     ? run.get("MSET (10 keys)")
-                                    : RedisBenchmarkRun.runTaggedMset(
-                                            target.port(), pipeline, requests, tagPerMaster());
+                                    : RedisBenchmarkRun.runTaggedMset(target.port(), pipeline, requests, tags);
                             results.computeIfAbsent(key(target, pipeline, TAGGED_MSET), k -> new ArrayList<>())
                                     .add(tagged);
                         }
