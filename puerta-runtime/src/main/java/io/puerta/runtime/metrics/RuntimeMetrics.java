@@ -71,7 +71,7 @@ public final class RuntimeMetrics {
 
     /**
      * End-to-end latency of a sample of requests (read from the client to reply written), in microseconds: the
-     * front doors record one request in {@code LATENCY_SAMPLE} per connection.
+     * front doors record the requests of a connection that {@link #sampled} picks.
      */
     public com.codahale.metrics.Histogram latency() {
         return latency;
