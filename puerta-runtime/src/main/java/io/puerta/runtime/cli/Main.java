@@ -68,6 +68,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        io.puerta.runtime.transport.NettyDefaults.apply();
         int code = new Main(System.out, System.err).run(args);
         if (code != 0) {
             System.exit(code);
