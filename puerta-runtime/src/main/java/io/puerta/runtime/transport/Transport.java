@@ -36,7 +36,7 @@ public enum Transport {
      * Half the available processors, at least one. A proxy's loop spends two thirds of its time in the kernel sending
      * and receiving, and on a small host it shares the cores with that kernel work, the JVM and often its clients.
      * Fewer loops also gather more requests into each backend write. On the 2-core machine of docs/performance.md one
-     * loop against two, GET and SET at pipeline 1: 22 against 28 µs of CPU per request and 1.2× the throughput; at
+     * loop against two, GET at pipeline 1: 23 against 29 µs of CPU per request and 1.2× the throughput; at
      * pipeline 16 no loss. Netty's own default, twice the processors, was worse still (38 µs).
      */
     public static int defaultLoops() {
