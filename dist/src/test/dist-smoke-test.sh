@@ -136,6 +136,18 @@ else
   fail "SIGTERM stops Puerta gracefully" "$(tail -20 "$work/puerta.log")"
 fi
 
+# started under nohup, the JVM cannot see SIGHUP: Puerta says so instead of ignoring kill -HUP silently
+nohup_port=$(free_port)
+nohup_admin=$(free_port)
+PUERTA_LISTEN_PORT=$nohup_port PUERTA_ADMIN_PORT=$nohup_admin nohup "$home/bin/puerta" --config "$work/puerta.conf" \
+  >"$work/nohup.log" 2>&1 &
+nohup_pid=$!
+pids+=($nohup_pid)
+wait_port "$nohup_port" || true
+for _ in $(seq 1 50); do grep -q "SIGHUP was ignored" "$work/nohup.log" && break; sleep 0.1; done
+check "under nohup, Puerta says that kill -HUP will not reload" grep -q "SIGHUP was ignored" "$work/nohup.log"
+kill -TERM "$nohup_pid" 2>/dev/null || true
+
 # a fleet of one on a real etcd: the operator pushes the shared configuration, the instance takes it from etcd
 etcd_port=$(free_port)
 etcd_peer=$(free_port)
