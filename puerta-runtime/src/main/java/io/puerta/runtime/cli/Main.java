@@ -385,6 +385,9 @@ public final class Main {
         return 0;
     }
 
+    private static final String RELOAD_OTHERWISE =
+            "reload with 'puerta reload', through the admin listener, or by editing the file";
+
     /**
      * {@code kill -HUP}: reload the configuration, as daemons do. Where the JVM offers no signals, nothing. A JVM
      * started with SIGHUP ignored ({@code nohup}) installs no handler for it and does not say so: then we do.
@@ -393,12 +396,11 @@ public final class Main {
         try {
             sun.misc.SignalHandler before = sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> action.run());
             if (before == sun.misc.SignalHandler.SIG_IGN) {
-                err.println("puerta: SIGHUP was ignored when Puerta started (nohup?), so kill -HUP will not reload;"
-                        + " reload with 'puerta reload', through the admin listener, or by editing the file");
+                err.println("puerta: SIGHUP was ignored when Puerta started (nohup?), so kill -HUP will not reload; "
+                        + RELOAD_OTHERWISE);
             }
         } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
-            err.println("puerta: SIGHUP is not available here (" + e.getMessage() + "); reload through the admin"
-                    + " listener or by editing the file");
+            err.println("puerta: SIGHUP is not available here (" + e.getMessage() + "); " + RELOAD_OTHERWISE);
         }
     }
 
