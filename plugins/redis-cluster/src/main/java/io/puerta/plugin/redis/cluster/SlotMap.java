@@ -14,8 +14,21 @@ import java.util.Set;
  */
 final class SlotMap {
 
+    /**
+     * Above this many runs of slots with one master, {@link #master} reads {@link #masters} directly. A cluster's
+     * slots are mostly a few long runs (one per master, a few more after resharding).
+     */
+    static final int MAX_RUNS = 128;
+
     private final Backend[] masters;
     private final List<List<Backend>> replicas;
+    // The runs of slots: the last slot of each, and its master (null: not served). The hot path looks a slot up
+    // here, in a few cache lines, instead of in the 16384 references of masters: a random line of those 64 KB is
+    // rarely in the cache at the next request (GET at pipeline 16: 7% of the samples). Built on the first lookup
+    // after a change; null when there are more than MAX_RUNS runs.
+    private int[] runEnds;
+    private Backend[] runMasters;
+    private boolean indexed;
 
     SlotMap(Backend[] masters, List<List<Backend>> replicas) {
         this.masters = masters;
@@ -31,7 +44,51 @@ final class SlotMap {
     }
 
     Backend master(int slot) {
-        return masters[slot];
+        if (!indexed) {
+            index();
+        }
+        int[] ends = runEnds;
+        if (ends == null) {
+            return masters[slot];
+        }
+        int low = 0;
+        int high = ends.length - 1;
+        while (low < high) {
+            int middle = (low + high) >>> 1;
+            if (ends[middle] < slot) {
+                low = middle + 1;
+            } else {
+                high = middle;
+            }
+        }
+        return runMasters[low];
+    }
+
+    private void index() {
+        indexed = true;
+        int runs = 1;
+        for (int slot = 1; slot < masters.length; slot++) {
+            if (masters[slot] != masters[slot - 1]) {
+                runs++;
+            }
+        }
+        if (runs > MAX_RUNS) {
+            runEnds = null;
+            runMasters = null;
+            return;
+        }
+        int[] ends = new int[runs];
+        Backend[] owners = new Backend[runs];
+        int run = 0;
+        for (int slot = 0; slot < masters.length; slot++) {
+            if (slot == masters.length - 1 || masters[slot + 1] != masters[slot]) {
+                ends[run] = slot;
+                owners[run] = masters[slot];
+                run++;
+            }
+        }
+        runEnds = ends;
+        runMasters = owners;
     }
 
     List<Backend> replicas(int slot) {
@@ -45,11 +102,13 @@ final class SlotMap {
             masters[slot] = master;
             replicas.set(slot, copy);
         }
+        indexed = false;
     }
 
     void move(int slot, Backend master) {
         masters[slot] = master;
         replicas.set(slot, List.of());
+        indexed = false;
     }
 
     /** The masters, in order of the first slot each serves. */
