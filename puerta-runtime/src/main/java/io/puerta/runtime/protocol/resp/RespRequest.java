@@ -123,14 +123,7 @@ public final class RespRequest extends OwnedFrame implements RespCommand {
         String cached = name;
         if (cached == null) {
             ByteBuf frame = frame();
-            int start = argStarts[0];
-            int length = argLengths[0];
-            char[] chars = new char[length];
-            for (int i = 0; i < length; i++) {
-                byte b = frame.getByte(frame.readerIndex() + start + i);
-                chars[i] = (char) (b >= 'a' && b <= 'z' ? b - ('a' - 'A') : b & 0xff);
-            }
-            cached = new String(chars);
+            cached = CommandNames.upperCase(frame, frame.readerIndex() + argStarts[0], argLengths[0]);
             name = cached;
         }
         return cached;

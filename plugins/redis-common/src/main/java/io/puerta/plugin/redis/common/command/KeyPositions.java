@@ -10,11 +10,15 @@ public final class KeyPositions {
     /** {@link CommandSpec#firstKey()} of XREAD and XREADGROUP: the keys are the first half of what follows STREAMS. */
     public static final int AFTER_STREAMS = -1;
 
+    // the answer for a command whose one key is at index i: immutable, shared by every request
+    private static final List<List<Integer>> ONE_KEY_LISTS = List.of(List.of(0), List.of(1), List.of(2), List.of(3));
+
     private KeyPositions() {}
 
     /**
      * The key indexes, or null when the arguments do not fit the spec (too few arguments, a bad numkeys): the
-     * server would refuse such a command, so it is sent to one server to say so in its own words.
+     * server would refuse such a command, so it is sent to one server to say so in its own words. The list may be
+     * immutable.
      */
     public static List<Integer> of(CommandSpec spec, RespCommand command) {
         int argc = command.argCount();
@@ -23,6 +27,15 @@ public final class KeyPositions {
         }
         if (spec.step() < 1 || spec.firstKey() < 1) {
             return null; // no keys where this spec says (a command without any)
+        }
+        if (spec.extraKey() == 0
+                && spec.kind() != CommandKind.NUMKEYS
+                && spec.firstKey() == spec.lastKey()
+                && spec.step() == 1
+                && spec.firstKey() < ONE_KEY_LISTS.size()
+                && spec.firstKey() < argc
+                && !hasOptionKeys(command)) {
+            return ONE_KEY_LISTS.get(spec.firstKey()); // most commands: one key, no list built per request
         }
         List<Integer> keys = new ArrayList<>();
         if (spec.extraKey() > 0) {
@@ -68,6 +81,11 @@ public final class KeyPositions {
      * keys, SORT to its STORE key. They must be routed with the command's own key like any other, or a destination
      * would be written on the source key's server, where nobody reads it back.
      */
+    private static boolean hasOptionKeys(RespCommand command) {
+        String name = command.name();
+        return name.equals("GEORADIUS") || name.equals("GEORADIUSBYMEMBER") || name.equals("SORT");
+    }
+
     private static void addOptionKeys(RespCommand command, List<Integer> keys) {
         String name = command.name();
         int options =

@@ -257,10 +257,11 @@ public abstract class ShardedRouterBase implements Router, CommandDescriber {
             List<Backend> live = liveServers();
             return live.isEmpty() ? noOwner() : RouteDecision.forward(live.get(0));
         }
-        List<byte[]> keyBytes = new ArrayList<>(keys.size());
+        boolean together = keys.size() > 1; // one key needs no group check, nor a list of keys
+        List<byte[]> keyBytes = together ? new ArrayList<>(keys.size()) : null;
+        byte[] firstKey = null;
         Backend owner = null;
         Object group = null;
-        boolean together = keys.size() > 1; // one key needs no group check
         for (int index : keys) {
             byte[] key = command.argBytes(index);
             Backend keyOwner = ownerOf(key);
@@ -273,9 +274,14 @@ public abstract class ShardedRouterBase implements Router, CommandDescriber {
             }
             owner = keyOwner;
             group = keyGroup;
-            keyBytes.add(key);
+            if (firstKey == null) {
+                firstKey = key;
+            }
+            if (keyBytes != null) {
+                keyBytes.add(key);
+            }
         }
-        Prelude prelude = preludeFor(owner, keyBytes);
+        Prelude prelude = preludeFor(owner, keyBytes != null ? keyBytes : List.of(firstKey));
         boolean waits = spec.blocking()
                 && (spec.firstKey() != KeyPositions.AFTER_STREAMS || KeyPositions.hasToken(command, "BLOCK"));
         if (waits || owner.equals(transactions.watchedServer(command.client().connectionId()))) {
@@ -286,7 +292,7 @@ public abstract class ShardedRouterBase implements Router, CommandDescriber {
                     : shared;
         }
         if (spec.readOnly() && prelude == null) {
-            owner = readFrom(owner, keyBytes.get(0));
+            owner = readFrom(owner, firstKey);
         }
         return forwardTo(owner, prelude);
     }

@@ -65,6 +65,9 @@ final class Transactions {
 
     /** Whether the client is between MULTI and EXEC: its commands are queued, not routed. */
     boolean queuing(long client) {
+        if (clients.isEmpty()) {
+            return false; // the usual case, asked for every request: no Long boxed for the lookup
+        }
         State state = clients.get(client);
         return state != null && state.inMulti;
     }
@@ -74,6 +77,9 @@ final class Transactions {
      * so they stay in order with the WATCH.
      */
     Backend watchedServer(long client) {
+        if (clients.isEmpty()) {
+            return null;
+        }
         State state = clients.get(client);
         return state != null && state.watching ? state.server : null;
     }
