@@ -15,6 +15,7 @@ import io.puerta.runtime.pipeline.RequestSink;
 import io.puerta.runtime.protocol.resp.RespProtocolError;
 import io.puerta.runtime.protocol.resp.RespRequest;
 import io.puerta.runtime.protocol.resp.RespWriter;
+import io.puerta.runtime.transport.LoopDrains;
 import io.puerta.runtime.transport.WriteCoalescer;
 import java.util.ArrayDeque;
 import java.util.Iterator;
@@ -341,9 +342,10 @@ final class ClientConnection extends ClientConnectionBase implements ClientSessi
 
     @Override
     public void replyReady() {
-        if (drainScheduled.compareAndSet(false, true)) {
+        // read first: sixteen replies ready in one backend read would otherwise make fifteen CASes that fail
+        if (!drainScheduled.get() && drainScheduled.compareAndSet(false, true)) {
             try {
-                channel.eventLoop().execute(drainTask);
+                LoopDrains.runSoon(channel.eventLoop(), drainTask);
             } catch (RejectedExecutionException e) {
                 // The event loop is gone (shutdown) and the channel with it: nobody will write this reply.
                 log.debug("client {}:{} event loop terminated; dropping replies", remoteHost, remotePort);
