@@ -40,6 +40,8 @@ public final class ClientSession {
     RespDispatcher.Connections sharedConnections;
 
     ConnectionSetup sharedSetup;
+    /** What its redirecting slots on {@link #sharedConnections} share (routing stage). */
+    RedirectingSlot.Shared sharedRedirects;
 
     // what CLIENT LIST shows: written and read on the routing stage (the user: written by the client's event loop
     // at its login, hence volatile)

@@ -240,7 +240,7 @@ public final class RespDispatcher implements StageHandler<RespRequest, ReplySlot
             if (forward.connection() == ConnectionUse.SUBSCRIPTION) {
                 subscribe(target, reply, session, dispatch);
             } else {
-                send(node, target, reply, forward.prelude(), connections, dispatch, request);
+                send(node, target, reply, forward.prelude(), connections, dispatch, request, session);
             }
         } else if (decision instanceof RouteDecision.Split split) {
             split(split, reply, session, request, dispatch);
@@ -418,7 +418,8 @@ public final class RespDispatcher implements StageHandler<RespRequest, ReplySlot
                         part.prelude(),
                         split.connection() == ConnectionUse.SHARED ? connections : null,
                         dispatch,
-                        request);
+                        request,
+                        session);
             }
         } finally {
             encoded.release(); // each part holds its own reference, to its slice
@@ -473,21 +474,12 @@ public final class RespDispatcher implements StageHandler<RespRequest, ReplySlot
             Prelude prelude,
             Connections redirectVia,
             Dispatch dispatch,
-            RespRequest request) {
+            RespRequest request,
+            ClientSession session) {
         if (maxRedirects > 0 && prelude == null && redirectVia != null) {
             // keep the request bytes, to send them again where a MOVED or ASK points
-            RedirectingSlot redirecting = new RedirectingSlot(
-                    slot,
-                    slot.takeRequest(),
-                    backends,
-                    redirectVia.chooser(),
-                    redirectVia.refusal(),
-                    maxRedirects,
-                    redirected,
-                    request.client(),
-                    request.setup(),
-                    holdUnsentNanos,
-                    hold);
+            RedirectingSlot redirecting =
+                    new RedirectingSlot(slot, slot.takeRequest(), redirectsShared(redirectVia, session, request));
             if (node.health() == BackendHealth.DOWN && redirecting.mayHold()) {
                 redirecting.releaseRequest();
                 redirecting.notSent("backend " + node.address() + " is down");
@@ -509,6 +501,31 @@ public final class RespDispatcher implements StageHandler<RespRequest, ReplySlot
         PreludeSlot first = new PreludeSlot(slot, target);
         first.stage(RespWriter.array(ByteBufAllocator.DEFAULT, prelude.args()));
         dispatch.stage(preludeTarget, first);
+    }
+
+    /** What the client's redirecting slots share on {@code via}: kept on its session while they stay the same. */
+    private RedirectingSlot.Shared redirectsShared(Connections via, ClientSession session, RespRequest request) {
+        boolean sessions = session != null && via == session.sharedConnections;
+        RedirectingSlot.Shared shared = sessions ? session.sharedRedirects : null;
+        if (shared == null
+                || shared.connections() != via.chooser()
+                || shared.requester() != request.client()
+                || shared.setup() != request.setup()) {
+            shared = new RedirectingSlot.Shared(
+                    backends,
+                    via.chooser(),
+                    via.refusal(),
+                    maxRedirects,
+                    redirected,
+                    request.client(),
+                    request.setup(),
+                    holdUnsentNanos,
+                    hold);
+            if (sessions) {
+                session.sharedRedirects = shared;
+            }
+        }
+        return shared;
     }
 
     /**
