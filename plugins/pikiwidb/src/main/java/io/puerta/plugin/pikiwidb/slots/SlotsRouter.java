@@ -131,6 +131,11 @@ public final class SlotsRouter extends ShardedRouterBase implements StatusAware 
     }
 
     @Override
+    protected boolean mayNeedPrelude() {
+        return migration != null;
+    }
+
+    @Override
     protected Prelude preludeFor(Backend owner, List<byte[]> keys) {
         if (migration == null) {
             return null;

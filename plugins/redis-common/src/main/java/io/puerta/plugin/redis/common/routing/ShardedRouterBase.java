@@ -128,6 +128,11 @@ public abstract class ShardedRouterBase implements Router, CommandDescriber {
         return null;
     }
 
+    /** Whether {@link #preludeFor} may answer anything but null now: when not, a one-key command skips it. */
+    protected boolean mayNeedPrelude() {
+        return false;
+    }
+
     /**
      * What keys of one command must share: by default their server; Redis Cluster requires one slot. Keys with
      * different groups get {@link #crossSlot}.
@@ -281,7 +286,9 @@ public abstract class ShardedRouterBase implements Router, CommandDescriber {
                 keyBytes.add(key);
             }
         }
-        Prelude prelude = preludeFor(owner, keyBytes != null ? keyBytes : List.of(firstKey));
+        Prelude prelude = keyBytes != null
+                ? preludeFor(owner, keyBytes)
+                : mayNeedPrelude() ? preludeFor(owner, List.of(firstKey)) : null;
         boolean waits = spec.blocking()
                 && (spec.firstKey() != KeyPositions.AFTER_STREAMS || KeyPositions.hasToken(command, "BLOCK"));
         if (waits || owner.equals(transactions.watchedServer(command.client().connectionId()))) {
