@@ -166,6 +166,16 @@ public final class Harness {
                                     .map(RedisServerProcess::port)
                                     .toList()),
                     false));
+            // Started with the others, not just before the idle measurement: its start-up (the JIT compiling, for
+            // seconds) is not idle, and the other proxies' is long over by then too. It takes no load meanwhile.
+            Target healthChecked = puerta(
+                    processes,
+                    home,
+                    "puerta-idle-checks",
+                    DEFAULT_PUERTA + ", health checks every second",
+                    "idle",
+                    ring + "\nhealth-check { checker = redis-ping, interval = 1s }",
+                    false);
             List<Target> mongoProxies = new ArrayList<>();
             for (String identifier : List.of("socket-addr", "fingerprint", "session-id")) {
                 mongoProxies.add(puerta(
@@ -270,15 +280,6 @@ public final class Harness {
             }
 
             log("idle: CPU of proxies with no clients, with and without health checks (every second)");
-            Target healthChecked = puerta(
-                    processes,
-                    home,
-                    "puerta-idle-checks",
-                    DEFAULT_PUERTA + ", health checks every second",
-                    "idle",
-                    ring + "\nhealth-check { checker = redis-ping, interval = 1s }",
-                    false);
-            sleep(3_000); // past start-up and the first checks
             Map<Target, Double> idleShare = new LinkedHashMap<>();
             List<Target> idleTargets =
                     new ArrayList<>(single.stream().filter(t -> t.pid() > 0).toList());
