@@ -25,7 +25,7 @@ final class SlotMap {
     // The runs of slots: the last slot of each, and its master (null: not served). The hot path looks a slot up
     // here, in a few cache lines, instead of in the 16384 references of masters: a random line of those 64 KB is
     // rarely in the cache at the next request (GET at pipeline 16: 7% of the samples). Built on the first lookup
-    // after a change; null when there are more than MAX_RUNS runs.
+    // after a change, on the routing stage like every lookup; null when there are more than MAX_RUNS runs.
     private int[] runEnds;
     private Backend[] runMasters;
     private boolean indexed;

@@ -76,16 +76,17 @@ public final class KeyPositions {
         return keys;
     }
 
-    /**
-     * Keys named by an option rather than by a place: GEORADIUS and GEORADIUSBYMEMBER write to STORE and STOREDIST
-     * keys, SORT to its STORE key. They must be routed with the command's own key like any other, or a destination
-     * would be written on the source key's server, where nobody reads it back.
-     */
+    /** Whether the command may name keys by an option too ({@link #addOptionKeys}). */
     private static boolean hasOptionKeys(RespCommand command) {
         String name = command.name();
         return name.equals("GEORADIUS") || name.equals("GEORADIUSBYMEMBER") || name.equals("SORT");
     }
 
+    /**
+     * Keys named by an option rather than by a place: GEORADIUS and GEORADIUSBYMEMBER write to STORE and STOREDIST
+     * keys, SORT to its STORE key. They must be routed with the command's own key like any other, or a destination
+     * would be written on the source key's server, where nobody reads it back.
+     */
     private static void addOptionKeys(RespCommand command, List<Integer> keys) {
         String name = command.name();
         int options =
