@@ -24,16 +24,22 @@ class LoopDrainsTest {
         loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
     }
 
+    private final List<String> ran = new CopyOnWriteArrayList<>();
+
+    /** A drain (or task) that records its name when it runs, and counts {@code done} down. */
+    private Runnable recording(String name, CountDownLatch done) {
+        return () -> {
+            ran.add(name);
+            done.countDown();
+        };
+    }
+
     @Test
     void drainsDueInOneTaskRunAfterItInOrder() throws Exception {
-        List<String> ran = new CopyOnWriteArrayList<>();
         CountDownLatch done = new CountDownLatch(3);
         loop.execute(() -> {
             for (String name : List.of("a", "b", "c")) {
-                LoopDrains.runSoon(loop, () -> {
-                    ran.add(name);
-                    done.countDown();
-                });
+                LoopDrains.runSoon(loop, recording(name, done));
             }
             ran.add("the task that made them due");
         });
@@ -43,21 +49,11 @@ class LoopDrainsTest {
 
     @Test
     void drainsDueInOneTaskAreOneTaskOfTheLoop() throws Exception {
-        List<String> ran = new CopyOnWriteArrayList<>();
         CountDownLatch done = new CountDownLatch(3);
         loop.execute(() -> {
-            LoopDrains.runSoon(loop, () -> {
-                ran.add("first drain");
-                done.countDown();
-            });
-            loop.execute(() -> {
-                ran.add("a task queued between them");
-                done.countDown();
-            });
-            LoopDrains.runSoon(loop, () -> {
-                ran.add("second drain");
-                done.countDown();
-            });
+            LoopDrains.runSoon(loop, recording("first drain", done));
+            loop.execute(recording("a task queued between them", done));
+            LoopDrains.runSoon(loop, recording("second drain", done));
         });
         assertTrue(done.await(5, TimeUnit.SECONDS));
         assertEquals(List.of("first drain", "second drain", "a task queued between them"), ran);
@@ -65,24 +61,16 @@ class LoopDrainsTest {
 
     @Test
     void aDrainThatFailsStopsNoOtherAndDrainsMadeDueByADrainRunToo() throws Exception {
-        List<String> ran = new CopyOnWriteArrayList<>();
         CountDownLatch done = new CountDownLatch(3);
         loop.execute(() -> {
             LoopDrains.runSoon(loop, () -> {
                 throw new IllegalStateException("a bug in one client's drain");
             });
             LoopDrains.runSoon(loop, () -> {
-                ran.add("second");
-                done.countDown();
-                LoopDrains.runSoon(loop, () -> {
-                    ran.add("made due by the second");
-                    done.countDown();
-                });
+                recording("second", done).run();
+                LoopDrains.runSoon(loop, recording("made due by the second", done));
             });
-            LoopDrains.runSoon(loop, () -> {
-                ran.add("third");
-                done.countDown();
-            });
+            LoopDrains.runSoon(loop, recording("third", done));
         });
         assertTrue(done.await(5, TimeUnit.SECONDS));
         assertEquals(List.of("second", "third", "made due by the second"), ran);
