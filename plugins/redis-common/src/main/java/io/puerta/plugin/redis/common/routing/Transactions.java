@@ -65,10 +65,7 @@ final class Transactions {
 
     /** Whether the client is between MULTI and EXEC: its commands are queued, not routed. */
     boolean queuing(long client) {
-        if (clients.isEmpty()) {
-            return false; // the usual case, asked for every request: no Long boxed for the lookup
-        }
-        State state = clients.get(client);
+        State state = stateOf(client);
         return state != null && state.inMulti;
     }
 
@@ -77,11 +74,13 @@ final class Transactions {
      * so they stay in order with the WATCH.
      */
     Backend watchedServer(long client) {
-        if (clients.isEmpty()) {
-            return null;
-        }
-        State state = clients.get(client);
+        State state = stateOf(client);
         return state != null && state.watching ? state.server : null;
+    }
+
+    /** The client's state, or null; asked twice for every request, so no Long is boxed while no client has one. */
+    private State stateOf(long client) {
+        return clients.isEmpty() ? null : clients.get(client);
     }
 
     void forget(long client) {
