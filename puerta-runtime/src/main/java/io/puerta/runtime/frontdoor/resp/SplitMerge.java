@@ -53,6 +53,12 @@ final class SplitMerge {
     }
 
     private void partDone(int index, ByteBuf reply) {
+        if (kind == MergeKind.ALL_OK && isOk(reply)) {
+            // nothing of it goes into the merged reply: released now, while it is in the cache, not when the last
+            // part is in (a 10-slot MSET kept ten replies, and their buffers, until then)
+            reply.release();
+            reply = null;
+        }
         replies[index] = reply;
         // the decrement publishes the array write above to the thread that sees zero
         if (remaining.decrementAndGet() == 0) {
@@ -63,7 +69,9 @@ final class SplitMerge {
                 merged = RespWriter.error(ByteBufAllocator.DEFAULT, "cannot merge replies of a split command: " + e);
             } finally {
                 for (ByteBuf part : replies) {
-                    part.release();
+                    if (part != null) {
+                        part.release();
+                    }
                 }
             }
             parent.complete(merged);
@@ -84,7 +92,7 @@ final class SplitMerge {
         }
         ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
         for (ByteBuf reply : replies) {
-            if (type(reply) == '-') {
+            if (reply != null && type(reply) == '-') {
                 return reply.retainedDuplicate();
             }
         }
@@ -98,7 +106,7 @@ final class SplitMerge {
             }
             case ALL_OK -> {
                 for (ByteBuf reply : replies) {
-                    if (!isOk(reply)) {
+                    if (reply != null) { // an OK part's reply was released as it came (null)
                         yield reply.retainedDuplicate();
                     }
                 }

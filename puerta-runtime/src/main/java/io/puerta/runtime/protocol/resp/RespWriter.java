@@ -21,17 +21,21 @@ public final class RespWriter {
 
     /** How many bytes {@link #writeArray} writes for {@code args}. */
     public static int arrayLength(List<byte[]> args) {
-        int size = arrayHeaderLength(args.size());
-        for (byte[] arg : args) {
-            size += bulkHeaderLength(arg.length) + arg.length + 2;
+        int count = args.size();
+        int size = arrayHeaderLength(count);
+        for (int i = 0; i < count; i++) { // by index: a split's parts are encoded per request, an iterator each
+            int length = args.get(i).length;
+            size += bulkHeaderLength(length) + length + 2;
         }
         return size;
     }
 
     /** Writes a RESP array of bulk strings to {@code buf}. */
     public static void writeArray(ByteBuf buf, List<byte[]> args) {
-        writeHeader(buf, '*', args.size());
-        for (byte[] arg : args) {
+        int count = args.size();
+        writeHeader(buf, '*', count);
+        for (int i = 0; i < count; i++) {
+            byte[] arg = args.get(i);
             writeHeader(buf, '$', arg.length);
             buf.writeBytes(arg).writeBytes(CRLF);
         }
@@ -79,10 +83,24 @@ public final class RespWriter {
         buf.writeByte(type);
         if (n >= 0 && n < 10) {
             buf.writeByte('0' + (int) n); // most headers: a command's few arguments, a short argument
+        } else if (n > 0) {
+            writeDigits(buf, n); // no String per header: a key's length is often 10 or more
         } else {
             buf.writeCharSequence(Long.toString(n), StandardCharsets.US_ASCII);
         }
         buf.writeBytes(CRLF);
+    }
+
+    /** The decimal digits of {@code n} (positive), most significant first. */
+    private static void writeDigits(ByteBuf buf, long n) {
+        int count = digits(n);
+        int at = buf.writerIndex();
+        buf.ensureWritable(count);
+        for (int i = count - 1; i >= 0; i--) {
+            buf.setByte(at + i, (int) ('0' + n % 10));
+            n /= 10;
+        }
+        buf.writerIndex(at + count);
     }
 
     static int arrayHeaderLength(int count) {
@@ -94,10 +112,15 @@ public final class RespWriter {
     }
 
     private static int digits(long n) {
-        if (n >= 0 && n < 10) {
-            return 1;
+        if (n < 0) {
+            return Long.toString(n).length();
         }
-        return Long.toString(n).length();
+        int count = 1;
+        while (n >= 10) {
+            n /= 10;
+            count++;
+        }
+        return count;
     }
 
     private static boolean hasErrorCode(String line) {

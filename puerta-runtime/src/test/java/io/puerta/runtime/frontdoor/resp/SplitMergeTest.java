@@ -76,6 +76,23 @@ class SplitMergeTest {
     }
 
     @Test
+    void anOkPartIsReleasedAsItComesAndTheErrorOfTheFirstFailingPartIsTheReply() {
+        SplitMerge merge = split(MergeKind.ALL_OK, null, List.of(List.of(0), List.of(1), List.of(2)));
+        ByteBuf ok = Unpooled.copiedBuffer("+OK\r\n", StandardCharsets.UTF_8);
+        ByteBuf second = Unpooled.copiedBuffer("-ERR second\r\n", StandardCharsets.UTF_8);
+        ByteBuf third = Unpooled.copiedBuffer("-ERR third\r\n", StandardCharsets.UTF_8);
+        merge.partSlot(0).complete(ok);
+        assertEquals(0, ok.refCnt(), "nothing of an OK goes into the merged reply: released at once");
+        merge.partSlot(2).complete(third);
+        assertEquals(1, third.refCnt(), "an error is kept until every part is in");
+        assertEquals(null, merged.get(), "waits for every part");
+        merge.partSlot(1).complete(second);
+        assertEquals("-ERR second\r\n", merged.get(), "the first failing part by position, not by arrival");
+        assertEquals(0, second.refCnt());
+        assertEquals(0, third.refCnt());
+    }
+
+    @Test
     void aPartWithTheWrongShapeIsAnErrorNotAWrongReply() {
         SplitMerge merge = split(MergeKind.ARRAY_BY_POSITION, null, List.of(List.of(0, 1), List.of(2)));
         answer(merge, 0, "*1\r\n$1\r\na\r\n"); // one element for two keys

@@ -364,6 +364,15 @@ public abstract class ShardedRouterBase implements Router, CommandDescriber {
         throw new IllegalStateException("part " + part + " has no key");
     }
 
+    private static int indexOf(Object[] groups, int count, Object group) {
+        for (int i = 0; i < count; i++) {
+            if (java.util.Objects.equals(groups[i], group)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     private RouteDecision splittable(RespCommand command, CommandSpec spec) {
         List<Integer> keys = KeyPositions.of(spec, command);
         if (keys == null || keys.isEmpty()) {
@@ -373,12 +382,14 @@ public abstract class ShardedRouterBase implements Router, CommandDescriber {
         // One part per group: per server, or per slot where the servers refuse multi-slot commands (a cluster).
         // First each key's part, then each part's arguments, each list made once and whole (a record copies what is
         // not an immutable list already).
+        // Arrays of at most one part per key, not lists: no boxing, no growing (this runs for every MSET and MGET).
         int keyCount = keys.size();
         int[] partOfKey = new int[keyCount];
         byte[][] keyBytes = new byte[keyCount][];
-        List<Object> partGroups = new ArrayList<>();
-        List<Backend> partServers = new ArrayList<>();
-        List<Integer> partSizes = new ArrayList<>();
+        Object[] partGroups = new Object[keyCount];
+        Backend[] partServers = new Backend[keyCount];
+        int[] partSizes = new int[keyCount];
+        int partCount = 0;
         for (int i = 0; i < keyCount; i++) {
             byte[] key = command.argBytes(keys.get(i));
             Backend owner = ownerOf(key);
@@ -386,39 +397,50 @@ public abstract class ShardedRouterBase implements Router, CommandDescriber {
                 return noOwner();
             }
             Object group = groupOf(key, owner);
-            int part = partGroups.indexOf(group);
+            int part = indexOf(partGroups, partCount, group);
             if (part < 0) {
-                part = partGroups.size();
-                partGroups.add(group);
-                partServers.add(owner);
-                partSizes.add(0);
+                part = partCount++;
+                partGroups[part] = group;
+                partServers[part] = owner;
             }
             partOfKey[i] = part;
             keyBytes[i] = key;
-            partSizes.set(part, partSizes.get(part) + 1);
+            partSizes[part]++;
         }
-        int partCount = partGroups.size();
         if (spec.readOnly()) {
             for (int p = 0; p < partCount; p++) {
-                partServers.set(p, readFrom(partServers.get(p), firstKeyOf(p, partOfKey, keyBytes)));
+                partServers[p] = readFrom(partServers[p], firstKeyOf(p, partOfKey, keyBytes));
             }
         }
         if (partCount == 1) {
             // one server: the original bytes, unchanged
-            return forwardTo(partServers.get(0), preludeFor(partServers.get(0), List.of(keyBytes)));
+            return forwardTo(partServers[0], mayNeedPrelude() ? preludeFor(partServers[0], List.of(keyBytes)) : null);
         }
         int step = spec.step();
+        MergeKind merge =
+                switch (command.name()) {
+                    case "MGET" -> MergeKind.ARRAY_BY_POSITION;
+                    case "MSET" -> MergeKind.ALL_OK;
+                    default -> MergeKind.INTEGER_SUM;
+                };
+        // only an array reply is merged by position, and only a slot migration needs a part's keys again
+        boolean positioned = merge == MergeKind.ARRAY_BY_POSITION;
+        boolean preludes = mayNeedPrelude();
         byte[][][] partArgs = new byte[partCount][][];
-        byte[][][] partKeys = new byte[partCount][][];
-        Integer[][] partPositions = new Integer[partCount][];
+        byte[][][] partKeys = preludes ? new byte[partCount][][] : null;
+        Integer[][] partPositions = positioned ? new Integer[partCount][] : null;
         int[] filled = new int[partCount];
         byte[] name = command.argBytes(0);
         for (int p = 0; p < partCount; p++) {
-            int size = partSizes.get(p);
+            int size = partSizes[p];
             partArgs[p] = new byte[1 + size * step][];
             partArgs[p][0] = name;
-            partKeys[p] = new byte[size][];
-            partPositions[p] = new Integer[size];
+            if (preludes) {
+                partKeys[p] = new byte[size][];
+            }
+            if (positioned) {
+                partPositions[p] = new Integer[size];
+            }
         }
         for (int i = 0; i < keyCount; i++) {
             int p = partOfKey[i];
@@ -427,25 +449,26 @@ public abstract class ShardedRouterBase implements Router, CommandDescriber {
             for (int j = 1; j < step; j++) {
                 partArgs[p][1 + n * step + j] = command.argBytes(keys.get(i) + j);
             }
-            partKeys[p][n] = keyBytes[i];
-            partPositions[p][n] = i;
+            if (preludes) {
+                partKeys[p][n] = keyBytes[i];
+            }
+            if (positioned) {
+                partPositions[p][n] = i;
+            }
         }
         List<SplitPart> parts = new ArrayList<>(partCount);
         for (int p = 0; p < partCount; p++) {
-            RouteDecision check = forwardTo(partServers.get(p), null);
+            RouteDecision check = forwardTo(partServers[p], null);
             if (check instanceof RouteDecision.Fail) {
                 return check;
             }
-            Backend server = partServers.get(p);
+            Backend server = partServers[p];
             parts.add(new SplitPart(
-                    server, List.of(partArgs[p]), List.of(partPositions[p]), preludeFor(server, List.of(partKeys[p]))));
+                    server,
+                    List.of(partArgs[p]),
+                    positioned ? List.of(partPositions[p]) : List.of(),
+                    preludes ? preludeFor(server, List.of(partKeys[p])) : null));
         }
-        MergeKind merge =
-                switch (command.name()) {
-                    case "MGET" -> MergeKind.ARRAY_BY_POSITION;
-                    case "MSET" -> MergeKind.ALL_OK;
-                    default -> MergeKind.INTEGER_SUM;
-                };
         return new RouteDecision.Split(parts, merge);
     }
 }
