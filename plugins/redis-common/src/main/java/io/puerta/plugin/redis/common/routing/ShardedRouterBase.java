@@ -381,8 +381,8 @@ public abstract class ShardedRouterBase implements Router, CommandDescriber {
         }
         // One part per group: per server, or per slot where the servers refuse multi-slot commands (a cluster).
         // First each key's part, then each part's arguments, each list made once and whole (a record copies what is
-        // not an immutable list already).
-        // Arrays of at most one part per key, not lists: no boxing, no growing (this runs for every MSET and MGET).
+        // not an immutable list already). Arrays sized for a part per key, not growing lists of boxed sizes: this
+        // runs for every MSET and MGET.
         int keyCount = keys.size();
         int[] partOfKey = new int[keyCount];
         byte[][] keyBytes = new byte[keyCount][];
