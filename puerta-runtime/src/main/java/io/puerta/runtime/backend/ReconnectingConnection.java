@@ -99,7 +99,12 @@ public abstract class ReconnectingConnection<E> {
     /** Adds the protocol's decoder and a {@link Replies} handler to a new channel. */
     protected abstract void initChannel(Channel channel);
 
-    /** Writes one request (without flushing) and remembers it as in flight if it expects a reply. */
+    /** Flushes what {@link #write} wrote; a connection that gathers its writes writes them out first. */
+    protected void flushWrites(Channel channel) {
+        channel.flush();
+    }
+
+    /** Writes one request (until {@link #flushWrites}) and remembers it as in flight if it expects a reply. */
     protected abstract void write(Channel channel, E request, long nowNanos);
 
     /** Answers a request that will never be sent or answered with an error naming {@code reason}; releases it. */
@@ -189,7 +194,7 @@ public abstract class ReconnectingConnection<E> {
                     write(channel, request, now);
                 }
                 sent += requests.size();
-                channel.flush();
+                flushWrites(channel);
             }
             case CONNECTING, PREPARING -> queue(requests);
             case DISCONNECTED -> {
@@ -219,7 +224,7 @@ public abstract class ReconnectingConnection<E> {
             write(channel, request, now);
             sent++;
         }
-        channel.flush();
+        flushWrites(channel);
     }
 
     /** The connection could not be prepared: it closes, and requests fail with {@code reason} until the backoff ends. */

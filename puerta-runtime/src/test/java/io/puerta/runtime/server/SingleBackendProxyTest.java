@@ -79,6 +79,35 @@ class SingleBackendProxyTest {
     }
 
     @Test
+    void smallAndLargeRequestsOfOneBatchReachTheBackendInOrder() {
+        // A backend connection gathers a batch's small requests into one buffer and writes a large one as it is:
+        // the two kinds, interleaved in one pipeline, must still reach the server in the order they were sent.
+        try (Jedis client = new Jedis("127.0.0.1", proxy.port(), 10_000);
+                Jedis direct = new Jedis("127.0.0.1", redis.port())) {
+            client.del("order");
+            Pipeline pipeline = client.pipelined();
+            List<String> values = new ArrayList<>();
+            List<Response<Long>> lengths = new ArrayList<>();
+            for (int i = 0; i < 2_000; i++) {
+                // every third value is larger than a gathered message may be (WriteCoalescer.SMALL)
+                String value = i % 3 == 0 ? ("L" + i + ":").repeat(120) : "s" + i;
+                values.add(value);
+                lengths.add(pipeline.rpush("order", value));
+                pipeline.set("v:" + i, value);
+            }
+            Response<List<String>> all = pipeline.lrange("order", 0, -1);
+            pipeline.sync();
+            for (int i = 0; i < values.size(); i++) {
+                assertEquals(i + 1, lengths.get(i).get(), "RPUSH reply " + i);
+            }
+            assertEquals(values, all.get());
+            assertEquals(values, direct.lrange("order", 0, -1));
+            assertEquals(values.get(1998), direct.get("v:1998"));
+            assertEquals(values.get(1999), direct.get("v:1999"));
+        }
+    }
+
+    @Test
     void hundredConcurrentConnectionsEachGetTheirOwnAnswers() throws Exception {
         int clients = 100;
         ExecutorService pool = Executors.newFixedThreadPool(clients);
