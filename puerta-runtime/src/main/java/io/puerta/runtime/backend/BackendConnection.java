@@ -230,8 +230,10 @@ public final class BackendConnection extends ReconnectingConnection<ReplySlot> {
     @Override
     protected void notSent(ReplySlot slot, String reason) {
         slot.releaseRequest();
-        metrics.backendErrors().inc();
-        slot.notSent(reason);
+        // a held request is not an error yet: it may well be served once the backend is back or replaced
+        if (!slot.notSent(reason)) {
+            metrics.backendErrors().inc();
+        }
     }
 
     @Override

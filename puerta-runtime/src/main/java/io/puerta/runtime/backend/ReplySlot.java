@@ -25,9 +25,13 @@ public abstract class ReplySlot {
     /**
      * The request never reached its backend (the connection was refused, or closed before it was ready): a slot that
      * can route it again may hold it; the default fails it. Its request bytes were already released.
+     *
+     * @return whether the slot holds the request to route it again (it has not failed, and whether it finally does is
+     *     the slot's to tell)
      */
-    public void notSent(String reason) {
+    public boolean notSent(String reason) {
         fail(reason);
+        return false;
     }
 
     /** Gives the slot the request bytes to send; the slot owns them until {@link #takeRequest}. */

@@ -12,6 +12,7 @@ public final class RuntimeMetrics {
     private final Counter protocolErrors;
     private final Counter routerFailures;
     private final Counter backendErrors;
+    private final Counter held;
     private final Counter overflows;
     private final Counter clientConnections;
     private final Counter ringFull;
@@ -56,6 +57,7 @@ public final class RuntimeMetrics {
         this.protocolErrors = registry.counter("puerta.errors.protocol");
         this.routerFailures = registry.counter("puerta.errors.router");
         this.backendErrors = registry.counter("puerta.errors.backend");
+        this.held = registry.counter("puerta.requests.held");
         this.overflows = registry.counter("puerta.errors.overflow");
         // counted up and down: exported as a gauge (a Dropwizard Counter would become a Prometheus counter)
         this.clientConnections = new Counter();
@@ -173,9 +175,20 @@ public final class RuntimeMetrics {
         return routerFailures;
     }
 
-    /** Requests failed because a backend was unreachable, closed, or too slow. */
+    /**
+     * Requests failed because a backend was unreachable, closed, or too slow. A request held for its backend (see
+     * {@link #held}) counts here only if its hold ends in a failure.
+     */
     public Counter backendErrors() {
         return backendErrors;
+    }
+
+    /**
+     * Requests held because their backend could not be reached, to be routed again while the router's hold lasts
+     * (redis-cluster's {@code hold-unsent-for}, through a failover): counted once per request, whatever its end.
+     */
+    public Counter held() {
+        return held;
     }
 
     /** Clients disconnected for exceeding a per-client limit. */

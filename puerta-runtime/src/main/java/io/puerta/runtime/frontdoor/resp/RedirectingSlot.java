@@ -40,7 +40,9 @@ final class RedirectingSlot extends ReplySlot {
             ClientInfo requester,
             ConnectionSetup setup,
             long holdNanos,
-            Consumer<RedirectingSlot> hold) {}
+            Consumer<RedirectingSlot> hold,
+            Runnable onHeld,
+            Runnable onHeldAndFailed) {}
 
     private final ReplySlot client;
     private final Shared shared;
@@ -61,17 +63,19 @@ final class RedirectingSlot extends ReplySlot {
     }
 
     @Override
-    public void notSent(String reason) {
+    public boolean notSent(String reason) {
         if (!mayHold()) {
-            giveUp(reason);
-            return;
+            failClient(reason);
+            return false;
         }
         if (!holding) {
             holding = true;
             holdUntil = System.nanoTime() + shared.holdNanos();
+            shared.onHeld().run();
         }
         lastReason = reason;
         shared.hold().accept(this);
+        return true;
     }
 
     /** Whether the request may still be held rather than sent (or failed) now. */
@@ -97,10 +101,18 @@ final class RedirectingSlot extends ReplySlot {
         target.submit(this);
     }
 
-    /** Ends the hold with an error: {@code reason}, or the last reason it could not be sent. */
+    /**
+     * Ends the hold with an error: {@code reason}, or the last reason it could not be sent. Counted as a backend's
+     * failure here, where it is final, and not when the request was held.
+     */
     void giveUp(String reason) {
+        shared.onHeldAndFailed().run();
+        failClient(reason != null ? reason : lastReason);
+    }
+
+    private void failClient(String reason) {
         release();
-        client.fail(reason != null ? reason : lastReason);
+        client.fail(reason);
     }
 
     @Override

@@ -54,6 +54,8 @@ public final class RespDispatcher implements StageHandler<RespRequest, ReplySlot
     private final int maxRedirects;
     private final Consumer<Redirect> redirected;
     private final io.puerta.runtime.metrics.SlowLog slowLog;
+    private final Runnable held; // a request is held for its backend (once per request)
+    private final Runnable heldAndFailed; // a request held for its backend failed after all
     private final long holdUnsentNanos;
     private final RequestSink sink;
     private final Consumer<RedirectingSlot> hold = this::holdAndRouteAgain; // one, not one per request
@@ -81,6 +83,8 @@ public final class RespDispatcher implements StageHandler<RespRequest, ReplySlot
         this.holdUnsentNanos = router.holdUnsent().toNanos();
         this.sink = sink;
         this.slowLog = metrics == null ? null : metrics.slowLog();
+        this.held = metrics == null ? () -> {} : metrics.held()::inc;
+        this.heldAndFailed = metrics == null ? () -> {} : metrics.backendErrors()::inc;
         // from a backend event loop, without waiting: when the sink is full the news is dropped, and the router
         // learns the new owner again with the next redirection or topology refresh
         this.redirected = redirect -> {
@@ -524,7 +528,9 @@ public final class RespDispatcher implements StageHandler<RespRequest, ReplySlot
                     request.client(),
                     request.setup(),
                     holdUnsentNanos,
-                    hold);
+                    hold,
+                    held,
+                    heldAndFailed);
             if (sessions) {
                 session.sharedRedirects = shared;
             }
