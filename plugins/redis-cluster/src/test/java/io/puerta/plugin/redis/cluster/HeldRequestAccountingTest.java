@@ -1,6 +1,7 @@
 package io.puerta.plugin.redis.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.puerta.plugin.redis.cluster.testing.RedisCluster;
@@ -22,65 +23,97 @@ import redis.clients.jedis.util.JedisClusterCRC16;
  */
 class HeldRequestAccountingTest {
 
-    // no health checks (the default): the master stays "up" for the router, and each attempt meets a refused connect
-    private static final String CLUSTER_CONFIG =
-            "router = redis-cluster\nnetty.io-threads = 1\nredis-cluster.refresh-interval = 1h\n";
-
     @Test
     void aRequestHeldThroughAFailoverIsServedAndIsNoError() throws Exception {
-        try (RedisCluster cluster = RedisCluster.start(3, 1);
-                TestProxy proxy = TestProxy.start(
-                        CLUSTER_CONFIG + cluster.seeds() + "\nredis-cluster.hold-unsent-for = 20s", null);
-                Jedis client = new Jedis("127.0.0.1", proxy.port(), 30_000)) {
-            RedisServerProcess master = cluster.masters().get(0);
-            String key = keyServedBy(cluster, master);
-            assertEquals("OK", client.set(key, "before"));
-
-            stopAndWaitUntilClosed(master);
+        try (MasterDown down = MasterDown.start(1, "20s")) {
             CompletableFuture<String> read = CompletableFuture.supplyAsync(() -> {
-                try (Jedis other = new Jedis("127.0.0.1", proxy.port(), 30_000)) {
-                    return other.get(key);
+                try (Jedis other = new Jedis("127.0.0.1", down.proxy.port(), 30_000)) {
+                    return other.get(down.key);
                 }
             });
-            Await.until("the read is held", () -> counter(proxy, "puerta.requests.held") == 1);
+            Await.until("the read is held", () -> down.counter("puerta.requests.held") == 1);
             assertTrue(!read.isDone(), "a held read is not answered while its master is down");
 
             // the cluster promotes the master's replica (node timeout 1.5 s); the router learns it, and the read goes
             assertEquals("before", read.get(30, TimeUnit.SECONDS));
-            assertEquals(1, counter(proxy, "puerta.requests.held"));
-            assertEquals(0, counter(proxy, "puerta.errors.backend"), "a held request that was served is no error");
+            assertEquals(1, down.counter("puerta.requests.held"));
+            assertEquals(0, down.counter("puerta.errors.backend"), "a held request that was served is no error");
         }
     }
 
     @Test
     void aHeldRequestWhoseHoldEndsIsOneBackendError() {
-        try (RedisCluster cluster = RedisCluster.start(3, 0);
-                TestProxy proxy = TestProxy.start(
-                        CLUSTER_CONFIG + cluster.seeds() + "\nredis-cluster.hold-unsent-for = 1s", null);
-                Jedis client = new Jedis("127.0.0.1", proxy.port(), 30_000)) {
-            RedisServerProcess master = cluster.masters().get(0);
-            String key = keyServedBy(cluster, master);
-            assertEquals("OK", client.set(key, "before"));
-
-            stopAndWaitUntilClosed(master);
+        try (MasterDown down = MasterDown.start(0, "1s")) {
             long started = System.nanoTime();
-            JedisDataException error =
-                    org.junit.jupiter.api.Assertions.assertThrows(JedisDataException.class, () -> client.get(key));
+            JedisDataException error = assertThrows(JedisDataException.class, () -> down.client.get(down.key));
             long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-            assertTrue(error.getMessage().contains(master.address()), error.getMessage());
-            assertTrue(waited >= 900, "held for its second first: " + waited + " ms");
-            assertEquals(1, counter(proxy, "puerta.requests.held"));
+            assertTrue(error.getMessage().contains(down.master.address()), error.getMessage());
+            assertTrue(waited >= 900, "answered only once the hold (1 s) ended: " + waited + " ms");
+            assertEquals(1, down.counter("puerta.requests.held"));
             // each of the attempts in that second was refused; the request failed once
-            assertEquals(1, counter(proxy, "puerta.errors.backend"));
+            assertEquals(1, down.counter("puerta.errors.backend"));
         }
     }
 
-    private static String keyServedBy(RedisCluster cluster, RedisServerProcess master) {
-        RedisServerProcess witness = cluster.masters().get(1);
-        for (int i = 0; ; i++) {
-            String key = "held:" + i;
-            if (cluster.portOfSlotOwner(witness, JedisClusterCRC16.getSlot(key)) == master.port()) {
-                return key;
+    /**
+     * A 3-master cluster behind a proxy that holds unsent requests for {@code holdFor}, a key written through it on
+     * the first master, and then that master killed. No health checks (the default): the dead master stays "up" for
+     * the router, so each attempt to send to it meets a refused connection, the case that was counted once per
+     * attempt.
+     */
+    private static final class MasterDown implements AutoCloseable {
+        final RedisCluster cluster;
+        final TestProxy proxy;
+        final Jedis client;
+        final RedisServerProcess master;
+        final String key;
+
+        private MasterDown(RedisCluster cluster, TestProxy proxy) {
+            this.cluster = cluster;
+            this.proxy = proxy;
+            this.client = new Jedis("127.0.0.1", proxy.port(), 30_000);
+            this.master = cluster.masters().get(0);
+            this.key = keyOn(cluster, master);
+            assertEquals("OK", client.set(key, "before"));
+            stopAndWaitUntilClosed(master);
+        }
+
+        static MasterDown start(int replicasPerMaster, String holdFor) {
+            RedisCluster cluster = RedisCluster.start(3, replicasPerMaster);
+            TestProxy proxy = null;
+            try {
+                proxy = TestProxy.start(
+                        "router = redis-cluster\nnetty.io-threads = 1\nredis-cluster.refresh-interval = 1h\n"
+                                + "redis-cluster.hold-unsent-for = " + holdFor + "\n" + cluster.seeds(),
+                        null);
+                return new MasterDown(cluster, proxy);
+            } catch (RuntimeException | Error e) {
+                if (proxy != null) {
+                    proxy.close();
+                }
+                cluster.close();
+                throw e;
+            }
+        }
+
+        long counter(String name) {
+            return proxy.server().metrics().counter(name).getCount();
+        }
+
+        @Override
+        public void close() {
+            client.close();
+            proxy.close();
+            cluster.close();
+        }
+
+        private static String keyOn(RedisCluster cluster, RedisServerProcess master) {
+            RedisServerProcess witness = cluster.masters().get(1);
+            for (int i = 0; ; i++) {
+                String key = "held:" + i;
+                if (cluster.portOfSlotOwner(witness, JedisClusterCRC16.getSlot(key)) == master.port()) {
+                    return key;
+                }
             }
         }
     }
@@ -95,9 +128,5 @@ class HeldRequestAccountingTest {
                 return true;
             }
         });
-    }
-
-    private static long counter(TestProxy proxy, String name) {
-        return proxy.server().metrics().counter(name).getCount();
     }
 }
