@@ -257,6 +257,7 @@ public final class BackendConnection extends ReconnectingConnection<ReplySlot> {
 
     @Override
     protected void closing(String reason) {
+        writes.discard(); // requests of the closed channel: their slots fail with the rest of what was in flight
         if (stream != null) {
             stream.end(reason);
             stream = null;

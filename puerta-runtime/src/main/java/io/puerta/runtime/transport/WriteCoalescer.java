@@ -61,4 +61,19 @@ public final class WriteCoalescer {
             batch = null;
         }
     }
+
+    /**
+     * Releases what is held, unwritten: for a channel that closed between an {@link #add} and its {@link #writeOut}
+     * (only a failure in between does that), so that nothing of it is written later to another channel.
+     */
+    public void discard() {
+        if (first != null) {
+            first.release();
+            first = null;
+        }
+        if (batch != null) {
+            batch.release();
+            batch = null;
+        }
+    }
 }

@@ -35,6 +35,23 @@ class WriteCoalescerTest {
     }
 
     @Test
+    void discardReleasesWhatIsHeldAndWritesNothing() {
+        ByteBuf lone = text("lone");
+        coalescer.add(channel, lone);
+        coalescer.discard();
+        assertEquals(0, lone.refCnt(), "a lone message held is released");
+        ByteBuf a = text("a");
+        ByteBuf b = text("b");
+        coalescer.add(channel, a);
+        coalescer.add(channel, b);
+        coalescer.discard();
+        assertEquals(0, a.refCnt() + b.refCnt(), "gathered messages were released when copied");
+        coalescer.writeOut(channel);
+        channel.flush();
+        assertNull(readText(), "nothing held is written after a discard");
+    }
+
+    @Test
     void aLoneMessageIsWrittenAsItIs() {
         ByteBuf lone = text("lone");
         coalescer.add(channel, lone);
