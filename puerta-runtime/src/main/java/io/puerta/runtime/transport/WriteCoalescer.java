@@ -5,11 +5,12 @@ import io.netty.channel.Channel;
 
 /**
  * Gathers the small messages written to a channel in one go (a client's replies of one drain, a backend connection's
- * requests of one batch) into one buffer, written once. Written one by one, each is a slice of a buffer read elsewhere that costs a pass down the channel's
- * pipeline, an entry in its outbound buffer and an iovec in the writev: at pipeline 16 the clients' writes took a
- * fifth of Puerta's CPU samples, for sixteen replies of a few bytes each. A copy of those bytes costs less, and frees
- * the buffer they were read into at once instead of after the write. A lone message, or a large one, is written as it
- * is: there is nothing to gather, or the copy would cost more than it saves.
+ * requests of one batch) into one buffer, written once. Written one by one, each is a slice of a buffer read
+ * elsewhere that costs a pass down the channel's pipeline, an entry in its outbound buffer and an iovec in the writev:
+ * at pipeline 16 the clients' writes took a fifth of Puerta's CPU samples, for sixteen replies of a few bytes each.
+ * A copy of those bytes costs less, and frees the buffer they were read into at once instead of after the write. A
+ * lone message, or a large one, is written as it is: there is nothing to gather, or the copy would cost more than it
+ * saves.
  *
  * <p>Used on the channel's event loop only. Everything written to the channel between two {@link #writeOut}s must go
  * through {@link #add}, and {@link #writeOut} must come before the flush: that keeps the messages in order.

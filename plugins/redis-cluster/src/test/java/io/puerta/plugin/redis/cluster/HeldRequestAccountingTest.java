@@ -1,6 +1,7 @@
 package io.puerta.plugin.redis.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,7 +33,7 @@ class HeldRequestAccountingTest {
                 }
             });
             Await.until("the read is held", () -> down.counter("puerta.requests.held") == 1);
-            assertTrue(!read.isDone(), "a held read is not answered while its master is down");
+            assertFalse(read.isDone(), "a held read is not answered while its master is down");
 
             // the cluster promotes the master's replica (node timeout 1.5 s); the router learns it, and the read goes
             assertEquals("before", read.get(30, TimeUnit.SECONDS));
