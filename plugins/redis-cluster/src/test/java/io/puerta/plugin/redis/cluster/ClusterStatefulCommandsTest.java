@@ -296,9 +296,7 @@ class ClusterStatefulCommandsTest {
             for (int i = 0; i < 100; i++) {
                 client.set("r:" + i, "v" + i);
             }
-            for (RedisServerProcess master : cluster.masters()) {
-                call(master, "WAIT", "1", "5000");
-            }
+            cluster.awaitReplicasCaughtUp();
             for (int i = 0; i < 100; i++) {
                 assertEquals("v" + i, client.get("r:" + i));
             }

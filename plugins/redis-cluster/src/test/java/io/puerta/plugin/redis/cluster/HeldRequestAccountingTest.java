@@ -76,6 +76,8 @@ class HeldRequestAccountingTest {
             this.master = cluster.masters().get(0);
             this.key = keyOn(cluster, master);
             assertEquals("OK", client.set(key, "before"));
+            // else the replica promoted after the kill may not have the write, and the held read gets null
+            cluster.awaitReplicasCaughtUp();
             stopAndWaitUntilClosed(master);
         }
 

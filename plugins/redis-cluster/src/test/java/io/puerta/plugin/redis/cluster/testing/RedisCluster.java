@@ -190,6 +190,44 @@ public final class RedisCluster implements AutoCloseable {
         return all().stream().filter(n -> n.port() == port).findFirst().orElseThrow();
     }
 
+    /**
+     * Waits until every replica has acknowledged all that its master had written when this was called. Replication is
+     * asynchronous: a master killed right after a write may take the write with it. {@code WAIT} would not do here,
+     * it waits only for the writes of the connection that sends it.
+     */
+    public void awaitReplicasCaughtUp() {
+        for (RedisServerProcess master : masters) {
+            String info = replication(master);
+            long written = Long.parseLong(field(info, "master_repl_offset:"));
+            int replicaCount = Integer.parseInt(field(info, "connected_slaves:"));
+            Await.until("the replicas of " + master.port() + " acknowledged offset " + written, () -> {
+                List<Long> acknowledged = replicaOffsets(replication(master));
+                return acknowledged.size() == replicaCount
+                        && acknowledged.stream().allMatch(o -> o >= written);
+            });
+        }
+    }
+
+    private static List<Long> replicaOffsets(String info) {
+        List<Long> offsets = new ArrayList<>();
+        info.lines().filter(line -> line.startsWith("slave")).forEach(line -> {
+            for (String pair : line.substring(line.indexOf(':') + 1).split(",")) {
+                if (pair.startsWith("offset=")) {
+                    offsets.add(Long.parseLong(pair.substring("offset=".length())));
+                }
+            }
+        });
+        return offsets;
+    }
+
+    private static String field(String info, String prefix) {
+        return info.lines()
+                .filter(line -> line.startsWith(prefix))
+                .map(line -> line.substring(prefix.length()).trim())
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("no " + prefix + " in INFO replication"));
+    }
+
     /** Empties every master (tests start from no data). */
     public void flushMasters() {
         for (RedisServerProcess master : masters()) {
