@@ -21,8 +21,17 @@ public final class HashSlot {
     private HashSlot() {}
 
     public static int of(byte[] key) {
-        int[] span = HashTag.span(key, (byte) '{', (byte) '}');
-        return crc16(key, span[0], span[1]) & (SLOTS - 1);
+        // one pass: most keys have no tag, and their CRC is done by the time that is known (a first pass looking for
+        // '{' and then the CRC's took 8% of a 10-slot MSET's samples in cluster mode, for 10 keys)
+        int crc = 0;
+        for (byte b : key) {
+            if (b == '{') {
+                int[] span = HashTag.span(key, (byte) '{', (byte) '}');
+                return crc16(key, span[0], span[1]) & (SLOTS - 1);
+            }
+            crc = ((crc << 8) ^ TABLE[((crc >>> 8) ^ b) & 0xff]) & 0xffff;
+        }
+        return crc & (SLOTS - 1);
     }
 
     static int crc16(byte[] bytes, int from, int to) {

@@ -70,7 +70,18 @@ class ClusterRouterTest {
     @Test
     void slotsAreComputedAsRedisComputesThem() {
         List<String> keys = new ArrayList<>(List.of(
-                "", "a", "foo", "{user1000}.following", "{}x", "x{}", "{a}{b}", "clé-ñandú-ключ", "{tag", "tag}"));
+                "",
+                "a",
+                "foo",
+                "{user1000}.following",
+                "{}x",
+                "x{}",
+                "{a}{b}",
+                "clé-ñandú-ключ",
+                "{tag",
+                "tag}",
+                "user:{42}:name",
+                "a{}{b}"));
         for (int i = 0; i < 300; i++) {
             keys.add("key:" + i);
         }
