@@ -351,19 +351,23 @@ public final class BackendConnection extends ReconnectingConnection<ReplySlot> {
                 reply.release();
                 return;
             }
-            ReplySlot slot = inFlight.poll();
-            if (slot != null && slot.stream() != null) {
-                // the reply to SUBSCRIBE: from here on this connection belongs to the subscriber
-                stream = slot.stream();
-                relay(ctx, reply);
-                return;
-            }
+            ReplySlot slot = inFlight.peek();
             if (slot == null) {
                 reply.release();
                 String reason = name + " sent a reply nobody asked for";
                 log.warn("{}; closing the connection", reason);
                 closeBecause(reason);
                 return;
+            }
+            if (slot.stream() != null) {
+                // the reply to SUBSCRIBE: from here on this connection belongs to the subscriber
+                inFlight.poll();
+                stream = slot.stream();
+                relay(ctx, reply);
+                return;
+            }
+            if (slot.lastReplyIn()) {
+                inFlight.poll(); // else a slot of several pipelined requests waits for the next reply too
             }
             if (RuntimeMetrics.sampled(repliesSeen++)) {
                 latency.update((System.nanoTime() - slot.sentAtNanos()) / 1000);

@@ -13,12 +13,16 @@ public abstract class ReplySlot {
 
     private ByteBuf request;
     private long sentAtNanos;
+    private int repliesDue = 1;
 
     /** Takes ownership of {@code reply}. May be called from any thread. */
     public abstract void complete(ByteBuf reply);
 
-    /** Completes with an error reply naming what went wrong. */
-    public final void fail(String message) {
+    /**
+     * Completes with an error reply naming what went wrong: the runtime's failure of the whole slot (a reply from the
+     * server goes to {@link #complete}). A slot that stands for several requests fails each that has no reply yet.
+     */
+    public void fail(String message) {
         complete(RespWriter.error(ByteBufAllocator.DEFAULT, message));
     }
 
@@ -68,6 +72,19 @@ public abstract class ReplySlot {
      */
     public boolean expectsReply() {
         return true;
+    }
+
+    /**
+     * Makes the slot wait for {@code count} replies (its bytes are that many pipelined requests, each reply handed to
+     * {@link #complete} in turn) before it leaves the in-flight queue. Before it is staged.
+     */
+    protected final void expectReplies(int count) {
+        this.repliesDue = count;
+    }
+
+    /** Counts one reply in; whether it was the last this slot waits for. The backend's event loop. */
+    public final boolean lastReplyIn() {
+        return --repliesDue <= 0; // not ==: a slot sent again after its reply (a redirection) is past zero
     }
 
     public final long sentAtNanos() {

@@ -31,8 +31,13 @@ final class SplitMerge {
     private final List<SplitPart> parts;
     private final ByteBuf[] replies;
     private final AtomicInteger remaining;
+    private final ByteBuf requests;
 
-    SplitMerge(ReplySlot parent, RouteDecision.Split split, RouterGuard router) {
+    /**
+     * @param requests the parts' request bytes, to send a part again where a redirection points, with a reference
+     *     this merge owns (released with the last reply), or null when each part keeps its own bytes
+     */
+    SplitMerge(ReplySlot parent, RouteDecision.Split split, RouterGuard router, ByteBuf requests) {
         this.parent = parent;
         this.kind = split.merge();
         this.merger = split.merger();
@@ -40,6 +45,12 @@ final class SplitMerge {
         this.parts = split.parts();
         this.replies = new ByteBuf[parts.size()];
         this.remaining = new AtomicInteger(parts.size());
+        this.requests = requests;
+    }
+
+    /** Bytes {@code from} to {@code to} of the parts' requests, with a reference of their own. */
+    ByteBuf requestBytes(int from, int to) {
+        return requests.retain().slice(from, to - from);
     }
 
     /** The slot for part {@code index}. */
@@ -52,7 +63,8 @@ final class SplitMerge {
         };
     }
 
-    private void partDone(int index, ByteBuf reply) {
+    /** Part {@code index}'s reply, whose ownership it takes. Any thread, once per part. */
+    void partDone(int index, ByteBuf reply) {
         if (kind == MergeKind.ALL_OK && isOk(reply)) {
             // nothing of it goes into the merged reply: released now, while it is in the cache, not when the last
             // part is in (a 10-slot MSET kept ten replies, and their buffers, until then)
@@ -72,6 +84,9 @@ final class SplitMerge {
                     if (part != null) {
                         part.release();
                     }
+                }
+                if (requests != null) {
+                    requests.release();
                 }
             }
             parent.complete(merged);

@@ -40,7 +40,7 @@ class SplitMergeTest {
         RouteDecision.Split split = merger == null
                 ? new RouteDecision.Split(parts, kind)
                 : (RouteDecision.Split) RouteDecision.split(parts, merger);
-        return new SplitMerge(client, split, TestingRouterGuard.of(request -> null, failures));
+        return new SplitMerge(client, split, TestingRouterGuard.of(request -> null, failures), null);
     }
 
     @Test

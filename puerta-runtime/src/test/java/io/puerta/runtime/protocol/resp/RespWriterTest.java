@@ -34,4 +34,25 @@ class RespWriterTest {
         assertEquals(head, buf.toString(0, head.length(), StandardCharsets.US_ASCII));
         buf.release();
     }
+
+    @Test
+    void anArrayWrittenIntoBytesIsTheSameAsIntoABuffer() {
+        List<byte[]> args = List.of(
+                "MSET".getBytes(StandardCharsets.US_ASCII),
+                "key:000000012345".getBytes(StandardCharsets.US_ASCII),
+                new byte[0],
+                new byte[9],
+                new byte[10],
+                new byte[1234]);
+        ByteBuf buf = RespWriter.array(Unpooled.buffer(0).alloc(), args);
+        byte[] expected = new byte[buf.readableBytes()];
+        buf.readBytes(expected);
+        buf.release();
+        byte[] written = new byte[3 + RespWriter.arrayLength(args) + 2];
+        int end = RespWriter.writeArray(written, 3, args);
+        assertEquals(3 + expected.length, end);
+        assertEquals(
+                new String(expected, StandardCharsets.ISO_8859_1),
+                new String(written, 3, expected.length, StandardCharsets.ISO_8859_1));
+    }
 }
