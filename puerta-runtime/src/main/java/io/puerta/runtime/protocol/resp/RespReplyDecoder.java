@@ -1,7 +1,6 @@
 package io.puerta.runtime.protocol.resp;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import java.util.List;
@@ -13,13 +12,6 @@ import java.util.List;
  * is discarded, since no later reply could be matched to its request.
  */
 public final class RespReplyDecoder extends ByteToMessageDecoder {
-
-    /**
-     * The most common reply (SET, MSET and each of a split MSET's parts) as a buffer over these shared bytes, which
-     * nobody writes: no pooled slice taken from the recycler and no reference on the input to give back, each a
-     * cache miss a round trip after it was made (5% of a 10-slot MSET's samples in cluster mode were the slices).
-     */
-    private static final byte[] OK = {'+', 'O', 'K', '\r', '\n'};
 
     private final RespReplyScanner scanner = new RespReplyScanner();
     private boolean corrupt;
@@ -43,16 +35,15 @@ public final class RespReplyDecoder extends ByteToMessageDecoder {
                 return;
             }
             scanner.reset();
-            if (length == OK.length && isOk(in, in.readerIndex())) {
+            if (RespWriter.isOk(in, in.readerIndex(), length)) {
+                // the most common reply (SET, MSET, each part of a split MSET): no pooled slice from the recycler
+                // and no reference on the input to give back, each a cache miss a round trip after it was made (5%
+                // of a 10-slot MSET's samples in cluster mode were the slices)
                 in.skipBytes(length);
-                out.add(Unpooled.wrappedBuffer(OK));
+                out.add(RespWriter.ok());
             } else {
                 out.add(in.readRetainedSlice(length));
             }
         }
-    }
-
-    private static boolean isOk(ByteBuf in, int at) {
-        return in.getByte(at) == '+' && in.getByte(at + 1) == 'O' && in.getByte(at + 2) == 'K';
     }
 }

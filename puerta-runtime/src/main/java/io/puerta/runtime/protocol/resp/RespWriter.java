@@ -2,6 +2,7 @@ package io.puerta.runtime.protocol.resp;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -101,6 +102,27 @@ public final class RespWriter {
         ByteBuf buf = alloc.buffer(24);
         writeHeader(buf, ':', value);
         return buf;
+    }
+
+    private static final byte[] OK = {'+', 'O', 'K', '\r', '\n'};
+
+    /**
+     * {@code +OK}, the most common reply, as a buffer of its own over shared bytes that nobody writes: no pooled
+     * buffer to take and give back (a merged MSET's {@code +OK} from the pool was 3.4% of a 10-slot MSET's samples
+     * in cluster mode).
+     */
+    public static ByteBuf ok() {
+        return Unpooled.wrappedBuffer(OK);
+    }
+
+    /** Whether {@code length} bytes at {@code at} are {@code +OK\r\n}. */
+    public static boolean isOk(ByteBuf buf, int at, int length) {
+        return length == OK.length
+                && buf.getByte(at) == '+'
+                && buf.getByte(at + 1) == 'O'
+                && buf.getByte(at + 2) == 'K'
+                && buf.getByte(at + 3) == '\r'
+                && buf.getByte(at + 4) == '\n';
     }
 
     /** A status reply such as {@code +OK}. */
