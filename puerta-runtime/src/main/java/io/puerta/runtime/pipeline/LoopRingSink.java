@@ -204,19 +204,29 @@ public final class LoopRingSink implements RequestSink {
             }
         }
 
-        /** Routes everything published so far as one batch, then sends its backend writes. */
+        /**
+         * Routes everything published so far as one batch, then sends its backend writes; every max-batch messages
+         * it stops to send what it has, so that the servers start on a large turn's first requests while the rest
+         * are routed (the sends waited for the whole turn before: up to 800 10-key MSETs at pipeline 16, while the
+         * servers, and so the load, stood idle).
+         */
         void drain() {
             drainScheduled = false;
-            routing.lock();
-            try {
-                poller.poll(this);
-            } catch (Exception e) {
-                log.error("routing stage failed; continuing", e); // onEvent throws nothing: a bug of ours
-            } finally {
-                stage.detach(); // a no-op unless the batch broke off
-                routing.unlock();
-            }
-            stage.sendDetached();
+            boolean more;
+            do {
+                more = false;
+                routing.lock();
+                try {
+                    poller.poll(this);
+                    more = stage.takeFullBatch();
+                } catch (Exception e) {
+                    log.error("routing stage failed; continuing", e); // onEvent throws nothing: a bug of ours
+                } finally {
+                    stage.detach(); // a no-op unless the batch broke off
+                    routing.unlock();
+                }
+                stage.sendDetached();
+            } while (more);
         }
 
         @Override
@@ -227,7 +237,7 @@ public final class LoopRingSink implements RequestSink {
                 // the stage catches what routing throws; this is a bug of ours. Keep the ring moving (as RingSink).
                 RoutingStage.failedOutsideStage(event, sequence, e);
             }
-            return true;
+            return !stage.peekFullBatch(); // a full max-batch: stop here, and drain() sends it before going on
         }
     }
 }

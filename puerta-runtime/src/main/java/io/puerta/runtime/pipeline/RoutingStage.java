@@ -15,6 +15,7 @@ final class RoutingStage implements EventHandler<RequestEvent> {
 
     private final Dispatch dispatch;
     private final boolean deferSends;
+    private boolean fullBatchDetached; // deferred sends: a max-batch's writes wait in the middle of a batch
 
     RoutingStage(int maxBatch) {
         this(maxBatch, false);
@@ -44,10 +45,25 @@ final class RoutingStage implements EventHandler<RequestEvent> {
         if (endOfBatch || full) {
             if (deferSends) {
                 dispatch.detach();
+                fullBatchDetached = !endOfBatch;
             } else {
                 dispatch.flush();
             }
         }
+    }
+
+    /**
+     * Whether the last message filled a max-batch before its batch's end, and the writes detached then should go
+     * now, not when the whole batch is routed (deferred-sends stages only); reading it clears it.
+     */
+    boolean peekFullBatch() {
+        return fullBatchDetached;
+    }
+
+    boolean takeFullBatch() {
+        boolean full = fullBatchDetached;
+        fullBatchDetached = false;
+        return full;
     }
 
     /** Sends the backend writes detached at the ends of batches (deferred-sends stages only). */
