@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.codahale.metrics.Counter;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.puerta.runtime.backend.ReplySlot;
 import io.puerta.runtime.testing.TestingBackend;
 import io.puerta.runtime.testing.TestingRouterGuard;
 import io.puerta.spi.routing.MergeKind;
@@ -16,7 +15,6 @@ import io.puerta.spi.routing.RouteDecision;
 import io.puerta.spi.routing.SplitPart;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,14 +24,7 @@ import org.junit.jupiter.api.Test;
  */
 class PartGroupTest {
 
-    private final AtomicReference<String> merged = new AtomicReference<>();
-    private final ReplySlot client = new ReplySlot() {
-        @Override
-        public void complete(ByteBuf reply) {
-            merged.set(reply.toString(StandardCharsets.UTF_8));
-            reply.release();
-        }
-    };
+    private final RecordedReply client = new RecordedReply();
 
     /** An MGET of keys 0..3 split in four parts; the group holds parts 2 and 0, in that order. */
     private PartGroup group(ByteBuf requests) {
@@ -56,10 +47,10 @@ class PartGroupTest {
         PartGroup group = group(requests);
         assertFalse(group.lastReplyIn());
         group.complete(reply("*1\r\n$1\r\nc\r\n"));
-        assertNull(merged.get(), "part 0 has not answered");
+        assertNull(client.text(), "part 0 has not answered");
         assertTrue(group.lastReplyIn());
         group.complete(reply("*1\r\n$1\r\na\r\n"));
-        assertEquals("*4\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n$1\r\nd\r\n", merged.get());
+        assertEquals("*4\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n$1\r\nd\r\n", client.text());
         assertEquals(0, requests.refCnt(), "the merge gave back the requests' bytes with the last reply");
     }
 
@@ -69,9 +60,9 @@ class PartGroupTest {
         PartGroup group = group(requests);
         group.complete(reply("*1\r\n$1\r\nc\r\n"));
         group.fail("backend 127.0.0.1:7000 closed the connection");
-        assertEquals("-ERR backend 127.0.0.1:7000 closed the connection\r\n", merged.get());
+        assertEquals("-ERR backend 127.0.0.1:7000 closed the connection\r\n", client.text());
         group.fail("a second failure changes nothing"); // every part has its reply: nothing more to fail
-        assertEquals("-ERR backend 127.0.0.1:7000 closed the connection\r\n", merged.get());
+        assertEquals("-ERR backend 127.0.0.1:7000 closed the connection\r\n", client.text());
         assertEquals(0, requests.refCnt());
     }
 

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.codahale.metrics.Counter;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.puerta.runtime.backend.ReplySlot;
 import io.puerta.runtime.testing.TestingBackend;
 import io.puerta.runtime.testing.TestingRouterGuard;
 import io.puerta.spi.routing.MergeKind;
@@ -17,21 +16,13 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** Merging the replies of a split request, which arrive in any order and on any thread. */
 class SplitMergeTest {
 
     private final Counter failures = new Counter();
-    private final AtomicReference<String> merged = new AtomicReference<>();
-    private final ReplySlot client = new ReplySlot() {
-        @Override
-        public void complete(ByteBuf reply) {
-            merged.set(reply.toString(StandardCharsets.UTF_8));
-            reply.release();
-        }
-    };
+    private final RecordedReply client = new RecordedReply();
 
     private SplitMerge split(MergeKind kind, ReplyMerger merger, List<List<Integer>> positions) {
         List<SplitPart> parts = positions.stream()
@@ -48,9 +39,9 @@ class SplitMergeTest {
         SplitMerge merge = split(MergeKind.ARRAY_BY_POSITION, null, List.of(List.of(0, 2), List.of(1, 3)));
         CompletableFuture.runAsync(() -> answer(merge, 1, "*2\r\n$1\r\nb\r\n$-1\r\n"))
                 .get();
-        assertEquals(null, merged.get(), "waits for every part");
+        assertEquals(null, client.text(), "waits for every part");
         answer(merge, 0, "*2\r\n$1\r\na\r\n$1\r\nc\r\n");
-        assertEquals("*4\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n$-1\r\n", merged.get());
+        assertEquals("*4\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n$-1\r\n", client.text());
     }
 
     @Test
@@ -58,7 +49,7 @@ class SplitMergeTest {
         SplitMerge merge = split(MergeKind.ARRAY_BY_POSITION, null, List.of(List.of(0), List.of(1)));
         answer(merge, 0, "*1\r\n$1\r\na\r\n");
         answer(merge, 1, "-MOVED 1 127.0.0.1:7001\r\n");
-        assertEquals("-MOVED 1 127.0.0.1:7001\r\n", merged.get());
+        assertEquals("-MOVED 1 127.0.0.1:7001\r\n", client.text());
     }
 
     @Test
@@ -67,12 +58,12 @@ class SplitMergeTest {
         answer(sum, 2, ":3\r\n");
         answer(sum, 0, ":1\r\n");
         answer(sum, 1, ":0\r\n");
-        assertEquals(":4\r\n", merged.get());
+        assertEquals(":4\r\n", client.text());
 
         SplitMerge ok = split(MergeKind.ALL_OK, null, List.of(List.of(0), List.of(1)));
         answer(ok, 0, "+OK\r\n");
         answer(ok, 1, "+QUEUED\r\n");
-        assertEquals("+QUEUED\r\n", merged.get(), "a part that did not answer OK is the reply");
+        assertEquals("+QUEUED\r\n", client.text(), "a part that did not answer OK is the reply");
     }
 
     @Test
@@ -85,9 +76,9 @@ class SplitMergeTest {
         assertEquals(0, ok.refCnt(), "nothing of an OK goes into the merged reply: released at once");
         merge.partSlot(2).complete(third);
         assertEquals(1, third.refCnt(), "an error is kept until every part is in");
-        assertEquals(null, merged.get(), "waits for every part");
+        assertEquals(null, client.text(), "waits for every part");
         merge.partSlot(1).complete(second);
-        assertEquals("-ERR second\r\n", merged.get(), "the first failing part by position, not by arrival");
+        assertEquals("-ERR second\r\n", client.text(), "the first failing part by position, not by arrival");
         assertEquals(0, second.refCnt());
         assertEquals(0, third.refCnt());
     }
@@ -97,7 +88,7 @@ class SplitMergeTest {
         SplitMerge merge = split(MergeKind.ARRAY_BY_POSITION, null, List.of(List.of(0, 1), List.of(2)));
         answer(merge, 0, "*1\r\n$1\r\na\r\n"); // one element for two keys
         answer(merge, 1, "*1\r\n$1\r\nc\r\n");
-        assertTrue(merged.get().startsWith("-ERR cannot merge replies of a split command"), merged.get());
+        assertTrue(client.text().startsWith("-ERR cannot merge replies of a split command"), client.text());
     }
 
     @Test
@@ -116,7 +107,7 @@ class SplitMergeTest {
         SplitMerge merge = split(MergeKind.CUSTOM, concat, List.of(List.of(0), List.of(1)));
         answer(merge, 1, "+b\r\n");
         answer(merge, 0, "+a\r\n");
-        assertEquals("+ab\r\n", merged.get());
+        assertEquals("+ab\r\n", client.text());
 
         SplitMerge broken = split(
                 MergeKind.CUSTOM,
@@ -126,7 +117,7 @@ class SplitMergeTest {
                 List.of(List.of(0), List.of(1)));
         answer(broken, 0, "+a\r\n");
         answer(broken, 1, "+b\r\n");
-        assertTrue(merged.get().startsWith("-ERR router 'test' failed"), merged.get());
+        assertTrue(client.text().startsWith("-ERR router 'test' failed"), client.text());
         assertEquals(1, failures.getCount());
     }
 
