@@ -54,12 +54,13 @@ final class RoutingStage implements EventHandler<RequestEvent> {
 
     /**
      * Whether the last message filled a max-batch before its batch's end, and the writes detached then should go
-     * now, not when the whole batch is routed (deferred-sends stages only); reading it clears it.
+     * now, not when the whole batch is routed (deferred-sends stages only).
      */
     boolean peekFullBatch() {
         return fullBatchDetached;
     }
 
+    /** {@link #peekFullBatch}, and clears it: the drain that sends those writes takes it. */
     boolean takeFullBatch() {
         boolean full = fullBatchDetached;
         fullBatchDetached = false;

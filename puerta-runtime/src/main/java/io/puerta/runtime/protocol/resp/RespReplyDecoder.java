@@ -7,9 +7,8 @@ import java.util.List;
 
 /**
  * Splits a backend's byte stream into complete replies, each a retained slice of the input (no copy; {@code +OK} is
- * a buffer over shared bytes). Bytes that
- * are not RESP raise one {@link RespReplyException} (the connection is closed by its handler); anything after it
- * is discarded, since no later reply could be matched to its request.
+ * a buffer over shared bytes). Bytes that are not RESP raise one {@link RespReplyException} (the connection is
+ * closed by its handler); anything after it is discarded, since no later reply could be matched to its request.
  */
 public final class RespReplyDecoder extends ByteToMessageDecoder {
 
