@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -27,6 +28,8 @@ import java.util.concurrent.TimeUnit;
 public final class Harness {
 
     private static final String TESTS = "get,set,incr,lpush,mset";
+    private static final String[] TEST_COMMANDS = TESTS.split(",");
+    /** How redis-benchmark names each of {@link #TEST_COMMANDS} in its report. */
     private static final String[] TEST_NAMES = {"GET", "SET", "INCR", "LPUSH", "MSET (10 keys)"};
     /** MSET through the cluster proxy with the keys redis-benchmark --cluster sends: one hash tag per command. */
     private static final String TAGGED_MSET = "MSET (10 keys, one hash tag)";
@@ -215,39 +218,45 @@ public final class Harness {
             Map<String, List<RedisBenchmarkRun.Result>> results = new LinkedHashMap<>();
             Map<String, List<Double>> cpuPerRequest = new LinkedHashMap<>();
             for (int round = 1; round <= rounds; round++) {
+                // Test by test, every target in turn, so that two targets' runs of one test are seconds apart, not a
+                // whole target's five tests apart: this machine's speed drifts by a third over minutes (lab,
+                // twemproxy's GET at pipeline 1: 26,500 to 39,600 requests/s over five rounds). The order is reversed
+                // every other round, so that no target always runs right after the same neighbour or first.
+                List<Target> order = new ArrayList<>(targets);
+                if (round % 2 == 0) {
+                    Collections.reverse(order);
+                }
                 for (int pipeline : PIPELINES) {
-                    for (Target target : targets) {
-                        int requests = pipeline == 1 ? requestsP1 : requestsP16;
+                    int requests = pipeline == 1 ? requestsP1 : requestsP16;
+                    Map<Target, Double> cpuSeconds = new LinkedHashMap<>();
+                    for (int t = 0; t < TEST_NAMES.length; t++) {
+                        String test = TEST_NAMES[t];
                         log(String.format(
-                                "round %d/%d, pipeline %d: %s (%,d requests per test)",
-                                round, rounds, pipeline, target.name(), requests));
-                        double cpuBefore = target.pid() > 0 ? ProcStats.cpuSeconds(target.pid()) : 0;
-                        Map<String, RedisBenchmarkRun.Result> run = RedisBenchmarkRun.run(
-                                target.port(), target.cluster(), pipeline, requests, TESTS, target.options());
-                        if (target.pid() > 0) {
-                            double cpu = ProcStats.cpuSeconds(target.pid()) - cpuBefore;
-                            cpuPerRequest
-                                    .computeIfAbsent(key(target, pipeline, "cpu"), k -> new ArrayList<>())
-                                    .add(cpu * 1e6 / ((double) requests * TEST_NAMES.length));
-                        }
-                        run.forEach((test, result) -> results.computeIfAbsent(
-                                        key(target, pipeline, test), k -> new ArrayList<>())
-                                .add(result));
-                        if (target.group().equals("cluster")) {
-                            // the direct client's MSET already is this command; through the proxy, run it too
-                            RedisBenchmarkRun.Result tagged = target.cluster()
-                                    ? run.get("MSET (10 keys)")
-                                    : RedisBenchmarkRun.runTaggedMset(target.port(), pipeline, requests, tags);
-                            results.computeIfAbsent(key(target, pipeline, TAGGED_MSET), k -> new ArrayList<>())
-                                    .add(tagged);
-                            // a cluster-aware client given the 10-slot MSET's keys sends 10 commands as Puerta does
-                            RedisBenchmarkRun.Result split = target.cluster()
-                                    ? tenCommandsPerMset(target, pipeline, requests)
-                                    : run.get("MSET (10 keys)");
-                            results.computeIfAbsent(key(target, pipeline, SPLIT_MSET), k -> new ArrayList<>())
-                                    .add(split);
+                                "round %d/%d, pipeline %d, %s (%,d requests per target)",
+                                round, rounds, pipeline, test, requests));
+                        for (Target target : order) {
+                            double cpuBefore = target.pid() > 0 ? ProcStats.cpuSeconds(target.pid()) : 0;
+                            RedisBenchmarkRun.Result result = RedisBenchmarkRun.run(
+                                            target.port(),
+                                            target.cluster(),
+                                            pipeline,
+                                            requests,
+                                            TEST_COMMANDS[t],
+                                            target.options())
+                                    .get(test);
+                            if (target.pid() > 0) {
+                                cpuSeconds.merge(target, ProcStats.cpuSeconds(target.pid()) - cpuBefore, Double::sum);
+                            }
+                            results.computeIfAbsent(key(target, pipeline, test), k -> new ArrayList<>())
+                                    .add(result);
+                            if (target.group().equals("cluster") && t == TEST_NAMES.length - 1) {
+                                clusterMsets(target, pipeline, requests, tags, result, results);
+                            }
                         }
                     }
+                    cpuSeconds.forEach((target, cpu) -> cpuPerRequest
+                            .computeIfAbsent(key(target, pipeline, "cpu"), k -> new ArrayList<>())
+                            .add(cpu * 1e6 / ((double) requests * TEST_NAMES.length)));
                 }
             }
 
@@ -452,7 +461,8 @@ public final class Harness {
         out.append(String.format(
                 Locale.ROOT,
                 "redis-benchmark, 50 clients, keys from 100,000, %,d requests per test at pipeline 1 and %,d at"
-                        + " pipeline 16; medians of %d interleaved rounds. Cells: requests/s, p99 latency in ms,"
+                        + " pipeline 16; medians of %d rounds, each test run against every target in turn (the"
+                        + " order reversed every other round). Cells: requests/s, p99 latency in ms,"
                         + " and the ratio to twemproxy (standalone), to the direct cluster client (cluster), or to"
                         + " the same proxy in plain text (TLS clients)."
                         + " CPU: the proxy process's user+system time per request (µs).%n",
@@ -510,6 +520,29 @@ public final class Harness {
                 "MSET of 10 keys in 10 slots against the direct client sending its 10 commands (one-key SETs at ten"
                         + " times the pipeline; requests/s divided by ten, p99 of the SETs)");
         floor(out, targets, results, cpu);
+    }
+
+    /**
+     * The cluster's two MSET comparisons beside the plain one ({@code mset}, this target's run of the MSET test):
+     * through the proxy, the direct client's tagged MSET; for the direct client, the ten commands the proxy sends.
+     */
+    private static void clusterMsets(
+            Target target,
+            int pipeline,
+            int requests,
+            List<String> tags,
+            RedisBenchmarkRun.Result mset,
+            Map<String, List<RedisBenchmarkRun.Result>> results)
+            throws IOException, InterruptedException {
+        // the direct client's MSET already is this command; through the proxy, run it too
+        RedisBenchmarkRun.Result tagged =
+                target.cluster() ? mset : RedisBenchmarkRun.runTaggedMset(target.port(), pipeline, requests, tags);
+        results.computeIfAbsent(key(target, pipeline, TAGGED_MSET), k -> new ArrayList<>())
+                .add(tagged);
+        // a cluster-aware client given the 10-slot MSET's keys sends 10 commands as Puerta does
+        RedisBenchmarkRun.Result split = target.cluster() ? tenCommandsPerMset(target, pipeline, requests) : mset;
+        results.computeIfAbsent(key(target, pipeline, SPLIT_MSET), k -> new ArrayList<>())
+                .add(split);
     }
 
     /**
